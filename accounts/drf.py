@@ -1,0 +1,59 @@
+"""The API's settings-level parts (named in REST_FRAMEWORK): kept apart from views so DRF can import them early."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, permissions, status
+from rest_framework.response import Response
+
+from households.errors import StaleVersion
+
+from .models import Role
+
+READ_ONLY_ROLES = frozenset({Role.PROVINCE_VIEWER})
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    invalid_page_message = "Trang không hợp lệ."
+
+
+class IsAuthenticatedWithRole(permissions.BasePermission):
+    """Signed in and active; provincial viewers only read."""
+
+    message = "Bạn không có quyền thực hiện thao tác này."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method not in permissions.SAFE_METHODS and user.role in READ_ONLY_ROLES and not user.is_superuser:
+            return False
+        return True
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a stale version → 409 naming who saved first; Django's ValidationError from
+    services → 400 with field errors; 404 worded so it does not tell whether the object exists elsewhere."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {
+                "detail": exc.messages[0],
+                "changed_by": exc.changed_by,
+                "changed_at": exc.changed_at.isoformat() if exc.changed_at else None,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        else:
+            detail = {"non_field_errors": [str(m) for m in exc.messages]}
+        exc = exceptions.ValidationError(detail)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Không tìm thấy hoặc bạn không có quyền xem đối tượng này.")
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from households.models import Household
+from households.selectors import communes_in_force
+
+from .forms import LoginForm
+from .models import Role
+from .scoping import scope
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "Bạn đã đăng xuất.")
+        return response
+
+
+@login_required
+def home(request):
+    """The landing page, fitted to the role: what this user looks after and where to go next."""
+    user = request.user
+    households = scope(user, Household.objects.all())
+    context = {"household_count": households.count(), "role": Role(user.role).label}
+    if user.role == Role.COMMUNE_OFFICER:
+        context["by_village"] = (
+            households.values("village__name").annotate(n=Count("id")).order_by("village__name")
+        )
+    elif user.role in (Role.DISTRICT_OFFICER, Role.ADMIN, Role.PROVINCE_VIEWER) or user.is_superuser:
+        context["by_commune"] = (
+            households.values("commune__code", "commune__name").annotate(n=Count("id")).order_by("commune__name")
+        )
+        context["commune_count"] = communes_in_force().count()
+    return render(request, "accounts/home.html", context)
+
+
+def csrf_failure(request, reason: str = ""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,288 @@
+"""The registry: administrative units (with validity), ethnic groups, households and their members."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .fields import NFCCharField, NFCTextField
+from .text import fold
+
+# A unit with no known start is treated as in force since this day.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "Tỉnh"
+    DISTRICT = "district", "Huyện"
+    COMMUNE = "commune", "Xã, thị trấn"
+    VILLAGE = "village", "Thôn, tổ dân phố"
+
+
+class Area(models.TextChoices):
+    RURAL = "rural", "Nông thôn"
+    URBAN = "urban", "Thành thị"
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None) -> "UnitQuerySet":
+        """Units in force on a date (today in Asia/Ho_Chi_Minh by default)."""
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+    def communes(self) -> "UnitQuerySet":
+        return self.filter(level=Level.COMMUNE)
+
+    def by_code(self, code: str, on: dt.date | None = None) -> "AdministrativeUnit":
+        """The unit that bore `code` on a date: codes were reused after mergers (02554: Bình Yên, then Minh Thanh)."""
+        return self.in_force(on).get(code=code)
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district, commune/town or village, in force from `valid_from` to `valid_to`.
+
+    A unit ended by a merger names its successors; a code alone does not identify a unit, a code and a date do.
+    """
+
+    code = models.CharField("mã", max_length=16, db_index=True, help_text="Mã đơn vị hành chính của Tổng cục Thống kê.")
+    name = NFCCharField("tên", max_length=120)
+    short_name = NFCCharField("tên ngắn", max_length=80, blank=True)
+    level = models.CharField("cấp", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="đơn vị cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    area = models.CharField("khu vực", max_length=5, choices=Area.choices, default=Area.RURAL)
+    extremely_difficult = models.BooleanField(
+        "xã đặc biệt khó khăn", default=False, help_text="Kế hoạch của huyện, mục III.3."
+    )
+    valid_from = models.DateField("hiệu lực từ", default=EARLIEST)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True, help_text="Để trống khi còn hiệu lực.")
+    successors = models.ManyToManyField(
+        "self", verbose_name="đơn vị kế thừa", symmetrical=False, blank=True, related_name="predecessors"
+    )
+    confirmed = models.BooleanField(
+        "đã xác minh", default=True, help_text="Bỏ chọn khi mã, tên hoặc thành phần chưa đối chiếu văn bản chính thức."
+    )
+    note = NFCTextField("ghi chú", blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    # Scoping (accounts.scoping): a unit is reference data every signed-in role may read.
+    scope_public = True
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["level", "code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_to_after_valid_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_urban(self) -> bool:
+        return self.area == Area.URBAN
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    @property
+    def label(self) -> str:
+        """The name with its validity where the unit has ended (for lists that mix old and new units)."""
+        if self.valid_to:
+            return f"{self.name} (đến {self.valid_to:%d/%m/%Y})"
+        return self.name
+
+    def commune_on(self, on: dt.date) -> "AdministrativeUnit | None":
+        """For a village: the commune it belonged to on a date, following its commune's successors."""
+        unit = self.parent if self.level == Level.VILLAGE else self
+        seen: set[int] = set()
+        while unit is not None and not unit.in_force_on(on) and unit.pk not in seen:
+            seen.add(unit.pk)
+            if unit.valid_to is not None and on > unit.valid_to:
+                unit = unit.successors.filter(level=unit.level).first()
+            else:
+                return None
+        return unit
+
+
+class RegionStatus(models.Model):
+    """The region (khu vực I/II/III) of a commune in ethnic-minority and mountain areas, for a period."""
+
+    class Region(models.TextChoices):
+        I = "I", "Khu vực I"
+        II = "II", "Khu vực II"
+        III = "III", "Khu vực III"
+
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField("khu vực", max_length=3, choices=Region.choices)
+    valid_from = models.DateField("hiệu lực từ")
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    legal_basis = NFCCharField("căn cứ", max_length=200, blank=True)
+    confirmed = models.BooleanField("đã xác minh", default=True)
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = "phân định khu vực"
+        verbose_name_plural = "phân định khu vực"
+        ordering = ["unit__code", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["unit", "valid_from"], name="region_unit_valid_from_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.get_region_display()}"
+
+
+class EthnicGroup(models.Model):
+    code = models.CharField("mã", max_length=2, unique=True, help_text="Danh mục 1979 (Quyết định 121-TCTK/PPCĐ).")
+    code_2008 = models.CharField("mã 2008", max_length=2, blank=True, help_text="Danh mục 2008 (Quyết định 1019/QĐ-TCTK).")
+    name = NFCCharField("tên dân tộc", max_length=60, unique=True)
+    other_names = NFCCharField("tên gọi khác", max_length=120, blank=True)
+    minority = models.BooleanField("dân tộc thiểu số", default=True)
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = "dân tộc"
+        verbose_name_plural = "dân tộc"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "Chủ hộ"
+    SPOUSE = "spouse", "Vợ/chồng"
+    CHILD = "child", "Con"
+    PARENT = "parent", "Bố/mẹ"
+    GRANDCHILD = "grandchild", "Cháu"
+    SIBLING = "sibling", "Anh/chị/em"
+    CHILD_IN_LAW = "child_in_law", "Con dâu/con rể"
+    GRANDPARENT = "grandparent", "Ông/bà"
+    OTHER = "other", "Khác"
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "active", "Đang cư trú"
+    MOVED_OUT = "moved_out", "Chuyển đi"
+    SPLIT = "split", "Tách hộ"
+    MERGED = "merged", "Nhập hộ"
+    DISSOLVED = "dissolved", "Không còn (chết, giải thể)"
+
+
+class Household(models.Model):
+    """A household of the registry, in its current commune and village."""
+
+    code = models.CharField("mã hộ", max_length=32, unique=True)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="xã, thị trấn",
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": Level.COMMUNE},
+    )
+    village = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="thôn, tổ dân phố",
+        on_delete=models.PROTECT,
+        related_name="village_households",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    address = NFCCharField("địa chỉ", max_length=255, blank=True)
+    head_name = NFCCharField("họ tên chủ hộ", max_length=120, blank=True, db_index=True)
+    search_key = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    status = models.CharField(
+        "tình trạng", max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    history = HistoricalRecords(verbose_name="lịch sử hộ gia đình")
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "hộ gia đình"
+        verbose_name_plural = "hộ gia đình"
+        ordering = ["commune__code", "code"]
+        indexes = [models.Index(fields=["commune", "village", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.head_name}" if self.head_name else self.code
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = fold(f"{self.code} {self.head_name} {self.address}")[:255]
+        super().save(*args, **kwargs)
+
+
+class Member(models.Model):
+    """A person of one household (a member belongs to exactly one household)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="members"
+    )
+    full_name = NFCCharField("họ và tên", max_length=120)
+    search_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    birth_year_only = models.BooleanField(
+        "chỉ biết năm sinh", default=False, help_text="Ngày sinh ghi 01/01 khi giấy tờ chỉ có năm sinh."
+    )
+    citizen_id = models.CharField(
+        "số định danh cá nhân", max_length=12, null=True, blank=True, unique=True,
+        help_text="12 chữ số (căn cước công dân).",
+    )
+    ethnic_group = models.ForeignKey(
+        EthnicGroup, verbose_name="dân tộc", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    relation = models.CharField("quan hệ với chủ hộ", max_length=14, choices=Relation.choices, default=Relation.OTHER)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    history = HistoricalRecords(verbose_name="lịch sử nhân khẩu")
+
+    scope_commune_field = "household__commune"
+
+    class Meta:
+        verbose_name = "nhân khẩu"
+        verbose_name_plural = "nhân khẩu"
+        ordering = ["household_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=r"^[0-9]{12}$"),
+                name="member_citizen_id_12_digits",
+                violation_error_message="Số định danh cá nhân phải gồm đúng 12 chữ số.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.citizen_id is not None:
+            self.citizen_id = self.citizen_id.strip() or None
+        self.search_key = fold(self.full_name)[:120]
+        super().save(*args, **kwargs)
+
+    def age_on(self, on: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
