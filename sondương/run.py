@@ -42,38 +42,42 @@ def main() -> int:
         threading.Thread(target=_pump, args=(name, procs[name]), daemon=True).start()
     print(f"   run | Hệ thống đang chạy tại http://{HOST}:{PORT}/  (Ctrl-C để dừng web, worker và beat)", flush=True)
 
-    stopping = False
+    stopping_since: float | None = None
 
     def stop(*_args) -> None:
-        nonlocal stopping
-        if stopping:
+        """A warm shutdown: SIGTERM to each main process (gunicorn and celery stop their own children)."""
+        nonlocal stopping_since
+        if stopping_since is not None:
             return
-        stopping = True
+        stopping_since = time.time()
         for p in procs.values():
             if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
+                p.terminate()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     code = 0
     try:
-        while True:
+        while not all(p.poll() is not None for p in procs.values()):
             for name, p in procs.items():
                 rc = p.poll()
-                if rc is not None and not stopping:
+                if rc is not None and stopping_since is None:
                     print(f"   run | Tiến trình {name} đã dừng (mã {rc}); dừng toàn bộ hệ thống.", flush=True)
                     code = rc or 1
                     stop()
-            if all(p.poll() is not None for p in procs.values()):
+            if stopping_since is not None and time.time() - stopping_since > 20:
                 break
             time.sleep(0.3)
     finally:
-        deadline = time.time() + 10
         for p in procs.values():
-            while p.poll() is None and time.time() < deadline:
-                time.sleep(0.1)
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGKILL)
+            else:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)  # any orphaned child of the group
+                except ProcessLookupError:
+                    pass
+    print("   run | Đã dừng.", flush=True)
     return code
 
 
