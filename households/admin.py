@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, EthnicGroup, Household, Member, RegionStatus
+from .models import (
+    AdministrativeUnit,
+    AnnualReview,
+    EthnicGroup,
+    Household,
+    Indicator,
+    Member,
+    PovertyCause,
+    PovertyStandard,
+    RegionStatus,
+    SupportNeed,
+)
 
 
 class RegionInline(admin.TabularInline):
@@ -52,3 +63,35 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "search_key", "citizen_id", "household__code")
     autocomplete_fields = ("household", "ethnic_group")
     list_select_related = ("household", "ethnic_group")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("order", "code", "dimension", "dimension_name", "name", "condition")
+
+
+@admin.register(PovertyStandard)
+class PovertyStandardAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "first_year", "last_year", "rural_poor_line", "urban_poor_line", "confirmed")
+    search_fields = ("code", "name", "legal_basis")
+    inlines = [IndicatorInline]
+
+
+@admin.register(PovertyCause, SupportNeed)
+class ReviewListAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "order", "active")
+    list_filter = ("active",)
+    list_editable = ("order", "active")
+    search_fields = ("code", "name")
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("household", "year", "commune", "classification", "change", "deprivation_count", "state", "updated_at")
+    list_filter = ("year", "state", "classification", "change", "kind", "commune")
+    search_fields = ("household__code", "household__head_name")
+    autocomplete_fields = ("household", "commune", "village")
+    readonly_fields = ("classification", "change", "deprivation_count", "deprivation_mask", "previous_classification", "reasons", "version")
+    list_select_related = ("household", "commune")
+    filter_horizontal = ("causes", "needs")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import poverty
 from .fields import NFCCharField, NFCTextField
 from .text import fold
 
@@ -286,3 +287,246 @@ class Member(models.Model):
             return None
         b = self.birth_date
         return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+
+# --- Poverty standards and the annual review ------------------------------------------------------------
+
+
+class StandardQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "PovertyStandard":
+        """The standard whose review years include `year` (DoesNotExist if none does)."""
+        return self.get(first_year__lte=year, last_year__gte=year)
+
+
+class PovertyStandard(models.Model):
+    """A multidimensional poverty standard: income lines by area, its indicators, the review years it governs."""
+
+    class Rule(models.TextChoices):
+        DECREE07 = "decree07", "Thu nhập ≤ chuẩn và thiếu hụt từ 3 chỉ số (Nghị định 07/2021)"
+        QD59 = "qd59", "Chuẩn nghèo và chuẩn cận nghèo (Quyết định 59/2015)"
+
+    code = models.CharField("mã", max_length=20, unique=True)
+    name = NFCCharField("tên", max_length=200)
+    legal_basis = NFCTextField("căn cứ pháp lý")
+    first_year = models.PositiveSmallIntegerField("áp dụng từ năm rà soát")
+    last_year = models.PositiveSmallIntegerField("đến năm rà soát")
+    rule = models.CharField("quy tắc phân loại", max_length=10, choices=Rule.choices, default=Rule.DECREE07)
+    rural_poor_line = models.PositiveIntegerField("chuẩn nghèo nông thôn (đồng/người/tháng)")
+    urban_poor_line = models.PositiveIntegerField("chuẩn nghèo thành thị (đồng/người/tháng)")
+    rural_near_poor_line = models.PositiveIntegerField("chuẩn cận nghèo nông thôn")
+    urban_near_poor_line = models.PositiveIntegerField("chuẩn cận nghèo thành thị")
+    rural_average_line = models.PositiveIntegerField("mức sống trung bình nông thôn", null=True, blank=True)
+    urban_average_line = models.PositiveIntegerField("mức sống trung bình thành thị", null=True, blank=True)
+    min_deprivations = models.PositiveSmallIntegerField("số chỉ số thiếu hụt tối thiểu của hộ nghèo", default=3)
+    confirmed = models.BooleanField("đã xác minh", default=True)
+    note = NFCTextField("ghi chú", blank=True)
+
+    objects = StandardQuerySet.as_manager()
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = "chuẩn nghèo"
+        verbose_name_plural = "chuẩn nghèo"
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="standard_years_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def to_rules(self) -> poverty.Standard:
+        """This standard as the plain value `households.poverty` classifies with."""
+        average = None
+        if self.rural_average_line is not None and self.urban_average_line is not None:
+            average = {Area.RURAL: self.rural_average_line, Area.URBAN: self.urban_average_line}
+        return poverty.Standard(
+            code=self.code,
+            name=self.name,
+            rule=self.rule,
+            poor_line={Area.RURAL: self.rural_poor_line, Area.URBAN: self.urban_poor_line},
+            near_poor_line={Area.RURAL: self.rural_near_poor_line, Area.URBAN: self.urban_near_poor_line},
+            average_line=average,
+            min_deprivations=self.min_deprivations,
+            indicators={i.code: i.name for i in self.indicators.order_by("order")},
+        )
+
+
+class Indicator(models.Model):
+    """A deprivation indicator of a standard, by its code in that standard ("1"…"12" under Decree 07)."""
+
+    standard = models.ForeignKey(PovertyStandard, verbose_name="chuẩn nghèo", on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField("mã chỉ số", max_length=8)
+    dimension = models.CharField("chiều thiếu hụt (mã)", max_length=40)
+    dimension_name = NFCCharField("chiều thiếu hụt", max_length=80)
+    name = NFCCharField("tên chỉ số", max_length=160)
+    condition = NFCTextField("hộ thiếu hụt khi")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = "chỉ số thiếu hụt"
+        verbose_name_plural = "chỉ số thiếu hụt"
+        ordering = ["standard", "order"]
+        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique_in_standard")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+    @property
+    def bit(self) -> int:
+        """This indicator's bit in `AnnualReview.deprivation_mask` (its position in the standard)."""
+        return 1 << self.order
+
+
+class ReviewList(models.Model):
+    """Base of the configurable lists of the review form."""
+
+    code = models.CharField("mã", max_length=20, unique=True)
+    name = NFCCharField("tên", max_length=160)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    active = models.BooleanField("đang dùng", default=True)
+
+    scope_public = True
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PovertyCause(ReviewList):
+    class Meta(ReviewList.Meta):
+        verbose_name = "nguyên nhân nghèo"
+        verbose_name_plural = "nguyên nhân nghèo"
+
+
+class SupportNeed(ReviewList):
+    class Meta(ReviewList.Meta):
+        verbose_name = "nhu cầu hỗ trợ"
+        verbose_name_plural = "nhu cầu hỗ trợ"
+
+
+class Classification(models.TextChoices):
+    POOR = "poor", "Hộ nghèo"
+    NEAR_POOR = "near_poor", "Hộ cận nghèo"
+    AVERAGE = "average", "Hộ có mức sống trung bình"
+    OTHER = "other", "Hộ không nghèo"
+
+
+class Change(models.TextChoices):
+    FIRST_REVIEW = "first_review", "Rà soát lần đầu"
+    STAYED = "stayed", "Không thay đổi"
+    ESCAPED_POVERTY = "escaped_poverty", "Thoát nghèo"
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", "Thoát cận nghèo"
+    NEAR_POOR_TO_POOR = "near_poor_to_poor", "Hộ cận nghèo thành hộ nghèo"
+    NEWLY_POOR = "newly_poor", "Hộ nghèo phát sinh"
+    FELL_BACK_POOR = "fell_back_poor", "Tái nghèo"
+    NEWLY_NEAR_POOR = "newly_near_poor", "Hộ cận nghèo phát sinh"
+    FELL_BACK_NEAR_POOR = "fell_back_near_poor", "Tái cận nghèo"
+
+
+class ReviewState(models.TextChoices):
+    """The steps of Decision 24/2021/QĐ-TTg (Art. 4), in order."""
+
+    DRAFT = "draft", "Đang rà soát"
+    REVIEWED = "reviewed", "Đã rà soát, chờ họp thôn"
+    AGREED = "agreed", "Đã thống nhất tại họp thôn"
+    POSTED = "posted", "Đang niêm yết công khai"
+    RECOGNISED = "recognised", "Chủ tịch UBND xã đã công nhận"
+    CONFIRMED = "confirmed", "Huyện đã xác nhận"
+
+
+# Reviews that count in the official figures (API.md `basis=official`).
+OFFICIAL_STATES = (ReviewState.RECOGNISED, ReviewState.CONFIRMED)
+
+
+class ReviewKind(models.TextChoices):
+    PERIODIC = "periodic", "Rà soát định kỳ hằng năm"
+    REGULAR = "regular", "Rà soát thường xuyên trong năm"
+
+
+class AnnualReview(models.Model):
+    """One household's review for one year: income, facts, indicators, and the classification computed from them.
+
+    Classification, change and counts are computed by `households.poverty` through the services, never typed.
+    The unit, village, area and ethnic group are recorded as they were on the review date, so statistics stay
+    right after the household moves or its commune merges.
+    """
+
+    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="reviews")
+    year = models.PositiveSmallIntegerField("năm rà soát", db_index=True)
+    kind = models.CharField("loại rà soát", max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
+    review_date = models.DateField("ngày rà soát")
+    standard = models.ForeignKey(PovertyStandard, verbose_name="chuẩn áp dụng", on_delete=models.PROTECT, related_name="reviews")
+    commune = models.ForeignKey(
+        AdministrativeUnit, verbose_name="xã (tại thời điểm rà soát)", on_delete=models.PROTECT, related_name="commune_reviews"
+    )
+    village = models.ForeignKey(
+        AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="village_reviews", null=True, blank=True
+    )
+    area = models.CharField("khu vực", max_length=5, choices=Area.choices)
+    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
+    member_count = models.PositiveSmallIntegerField("số nhân khẩu")
+    income_total_12m = models.BigIntegerField("tổng thu nhập 12 tháng (đồng)", null=True, blank=True)
+    income_per_capita_month = models.PositiveIntegerField("thu nhập bình quân (đồng/người/tháng)")
+    facts = models.JSONField("thông tin hộ và nhân khẩu dùng xác định chỉ số", default=dict, blank=True)
+    indicators = models.JSONField(
+        "chỉ số (xác định/nhập, lý do sửa)", default=dict, blank=True,
+        help_text='{"4": {"deprived": true, "source": "derived"|"entered", "derived": true, "reason": ""}}',
+    )
+    deprivation_mask = models.PositiveIntegerField("các chỉ số thiếu hụt (bit theo thứ tự chỉ số)", default=0)
+    deprivation_count = models.PositiveSmallIntegerField("số chỉ số thiếu hụt", default=0)
+    classification = models.CharField("phân loại", max_length=10, choices=Classification.choices, db_index=True)
+    previous_classification = models.CharField(
+        "phân loại lần rà soát trước", max_length=10, choices=Classification.choices, blank=True
+    )
+    change = models.CharField("biến động", max_length=22, choices=Change.choices, db_index=True)
+    reasons = models.JSONField("lý do phân loại", default=list, blank=True)
+    causes = models.ManyToManyField(PovertyCause, verbose_name="nguyên nhân nghèo", blank=True, related_name="reviews")
+    needs = models.ManyToManyField(SupportNeed, verbose_name="nhu cầu hỗ trợ", blank=True, related_name="reviews")
+    no_working_capacity = models.BooleanField("hộ không có khả năng lao động", default=False)
+    person_of_merit = models.BooleanField("hộ có người có công", default=False)
+    state = models.CharField("trạng thái", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True)
+    notes = NFCTextField("ghi chú", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    history = HistoricalRecords(verbose_name="lịch sử rà soát", m2m_fields=[causes, needs])
+
+    # A review belongs to the commune that made it (the unit in force on its date).
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "kết quả rà soát hộ"
+        verbose_name_plural = "kết quả rà soát hộ"
+        ordering = ["-year", "household__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_review_per_household_and_year"),
+            models.CheckConstraint(condition=Q(member_count__gte=1), name="review_has_members"),
+            models.CheckConstraint(condition=Q(income_total_12m__isnull=True) | Q(income_total_12m__gte=0), name="review_income_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "commune", "classification"]),
+            models.Index(fields=["year", "state"]),
+            models.Index(fields=["household", "year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} – {self.year}: {self.get_classification_display()}"
+
+    @property
+    def is_official(self) -> bool:
+        return self.state in OFFICIAL_STATES
+
+    @property
+    def deprived_codes(self) -> list[str]:
+        return [code for code, item in sorted(self.indicators.items(), key=lambda kv: (len(kv[0]), kv[0])) if item.get("deprived")]

@@ -129,10 +129,46 @@ def load_units(Unit: type, RegionStatus: type | None = None, stats: Counter | No
     return stats
 
 
+def load_standards(PovertyStandard: type, Indicator: type, stats: Counter | None = None) -> Counter:
+    stats = stats if stats is not None else Counter()
+    data = read(DATA_DIR / "standards.yaml")
+    dimensions = data.get("dimensions", {})
+    for row in data["standards"]:
+        values = {k: v for k, v in row.items() if k not in ("code", "indicators")}
+        values.setdefault("confirmed", True)
+        values.setdefault("note", "")
+        standard = upsert(PovertyStandard, {"code": row["code"]}, values, stats)
+        for order, ind in enumerate(row.get("indicators", [])):
+            upsert(
+                Indicator,
+                {"standard": standard, "code": str(ind["code"])},
+                {
+                    "dimension": ind["dimension"],
+                    "dimension_name": dimensions.get(ind["dimension"], ind["dimension"]),
+                    "name": ind["name"],
+                    "condition": ind.get("condition", ""),
+                    "order": order,
+                },
+                stats,
+            )
+    return stats
+
+
+def load_review_lists(PovertyCause: type, SupportNeed: type, stats: Counter | None = None) -> Counter:
+    stats = stats if stats is not None else Counter()
+    data = read(DATA_DIR / "review_lists.yaml")
+    for model, key in ((PovertyCause, "causes"), (SupportNeed, "needs")):
+        for order, row in enumerate(data.get(key, [])):
+            upsert(model, {"code": row["code"]}, {"name": row["name"], "order": order, "active": row.get("active", True)}, stats)
+    return stats
+
+
 def apply(stats: Counter) -> Counter:
     """Apply every registry file with the current models (used by `manage.py load_reference`)."""
-    from .models import AdministrativeUnit, EthnicGroup, RegionStatus
+    from .models import AdministrativeUnit, EthnicGroup, Indicator, PovertyCause, PovertyStandard, RegionStatus, SupportNeed
 
     load_units(AdministrativeUnit, RegionStatus, stats)
     load_ethnic_groups(EthnicGroup, stats)
+    load_standards(PovertyStandard, Indicator, stats)
+    load_review_lists(PovertyCause, SupportNeed, stats)
     return stats
