@@ -6,12 +6,15 @@ from .models import (
     AnnualReview,
     EthnicGroup,
     Household,
+    HouseholdPlacement,
     Indicator,
+    Job,
     Member,
     PovertyCause,
     PovertyStandard,
     RegionStatus,
     SupportNeed,
+    UnitMerger,
 )
 
 
@@ -95,3 +98,28 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
     readonly_fields = ("classification", "change", "deprivation_count", "deprivation_mask", "previous_classification", "reasons", "version")
     list_select_related = ("household", "commune")
     filter_horizontal = ("causes", "needs")
+
+
+@admin.register(HouseholdPlacement)
+class HouseholdPlacementAdmin(admin.ModelAdmin):
+    list_display = ("household", "commune", "village", "valid_from", "valid_to", "reason")
+    search_fields = ("household__code", "household__head_name")
+    list_filter = ("commune",)
+    autocomplete_fields = ("household", "commune", "village")
+    list_select_related = ("household", "commune", "village")
+
+
+@admin.register(UnitMerger)
+class UnitMergerAdmin(admin.ModelAdmin):
+    list_display = ("target", "effective_date", "performed_by", "performed_at")
+    readonly_fields = ("performed_at", "summary")
+    filter_horizontal = ("sources",)
+    autocomplete_fields = ("target",)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "progress", "created_by", "commune", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+    readonly_fields = ("created_at", "started_at", "finished_at")
+    search_fields = ("kind", "message", "error")

@@ -16,7 +16,10 @@ from .models import AdministrativeUnit, EthnicGroup, Household, Level, Member, R
 from .selectors import unit_current_successor
 from .text import fold
 
-STRUCTURE_DAY = dt.date(2025, 6, 30)  # the last day of the 30 communes and town
+# Demo villages are made under the communes in force at the start of the plan's period (1 January 2021), so
+# each village's commune on any later date follows the real mergers (Hồng Lạc, Vân Sơn → Hồng Sơn in 2024;
+# thirty units → ten communes on 1 July 2025).
+STRUCTURE_DAY = dt.date(2021, 1, 1)
 
 # Ethnic mix of Sơn Dương (approximate shares): Kinh, Tày, Dao, Sán Chay (Cao Lan), Sán Dìu, Nùng, Hoa, Mông.
 ETHNIC_MIX = [("01", 58), ("02", 15), ("09", 9), ("15", 8), ("18", 6), ("07", 2), ("04", 1), ("08", 1)]

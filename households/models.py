@@ -530,3 +530,97 @@ class AnnualReview(models.Model):
     @property
     def deprived_codes(self) -> list[str]:
         return [code for code, item in sorted(self.indicators.items(), key=lambda kv: (len(kv[0]), kv[0])) if item.get("deprived")]
+
+
+# --- Place over time, mergers, and long-running jobs ---------------------------------------------------------
+
+
+class HouseholdPlacement(models.Model):
+    """Where a household lived (commune and village) over a period: a history, not one field.
+
+    `Household.commune`/`village` is the current place (for scoping and lists); a review belongs to the unit in
+    force on its date, found through `households.selectors.household_place_on`.
+    """
+
+    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="placements")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    reason = NFCCharField("lý do", max_length=200, blank=True)
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "nơi cư trú của hộ"
+        verbose_name_plural = "nơi cư trú của hộ"
+        ordering = ["household", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "valid_from"], name="placement_household_valid_from_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="placement_dates_ordered"
+            ),
+        ]
+
+
+class UnitMerger(models.Model):
+    """The audit record of a merger: units A, B, … merged into C from a date, who did it and what moved."""
+
+    effective_date = models.DateField("hiệu lực từ")
+    target = models.ForeignKey(AdministrativeUnit, verbose_name="đơn vị sau sáp nhập", on_delete=models.PROTECT, related_name="mergers_into")
+    sources = models.ManyToManyField(AdministrativeUnit, verbose_name="đơn vị được sáp nhập", related_name="mergers_from")
+    legal_basis = NFCCharField("căn cứ", max_length=255, blank=True)
+    performed_by = models.ForeignKey(
+        "accounts.User", verbose_name="người thực hiện", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    performed_at = models.DateTimeField("thực hiện lúc", auto_now_add=True)
+    summary = models.JSONField("những gì đã chuyển", default=dict, blank=True)
+    note = NFCTextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "sáp nhập đơn vị hành chính"
+        verbose_name_plural = "sáp nhập đơn vị hành chính"
+        ordering = ["-effective_date", "-performed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.target} ({self.effective_date:%d/%m/%Y})"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    SUCCEEDED = "succeeded", "Hoàn thành"
+    FAILED = "failed", "Lỗi"
+
+
+class Job(models.Model):
+    """Long work (imports, report generation, bulk reclassification) keeps its state here, so pages and the API
+    poll our own table, never Celery's result backend. Tasks update `progress` (0–100) and `message` as they go."""
+
+    kind = models.CharField("loại việc", max_length=40, db_index=True)
+    status = models.CharField("trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    message = NFCCharField("thông báo", max_length=255, blank=True)
+    error = NFCTextField("lỗi", blank=True)
+    params = models.JSONField("tham số", default=dict, blank=True)
+    result = models.JSONField("kết quả", default=dict, blank=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name="người tạo", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+
+    # A commune officer sees the jobs of their commune; jobs without a commune only the whole-area roles.
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "công việc chạy nền"
+        verbose_name_plural = "công việc chạy nền"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

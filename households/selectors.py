@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import AdministrativeUnit, Household, Level
+from .models import AdministrativeUnit, Household, HouseholdPlacement, Level
 from .text import fold
 
 
@@ -57,3 +57,26 @@ def households_list(*, qs: QuerySet[Household], search: str = "", commune: str =
         key = fold(search)
         qs = qs.filter(Q(search_key__contains=key) | Q(members__search_key__contains=key) | Q(members__citizen_id=search.strip())).distinct()
     return qs.select_related("commune", "village").annotate(member_count=Count("members", distinct=True))
+
+
+def household_place_on(*, household: Household, on: dt.date) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
+    """The commune and village a household belonged to on a date.
+
+    From its placement history where one covers the date; otherwise its village's commune on that date (a
+    village's commune is followed through mergers); otherwise its current commune.
+    """
+    placement = (
+        HouseholdPlacement.objects.filter(household=household, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("commune", "village")
+        .order_by("-valid_from")
+        .first()
+    )
+    if placement is not None:
+        return placement.commune, placement.village
+    village = household.village
+    if village is not None:
+        commune = village.commune_on(on)
+        if commune is not None:
+            return commune, village
+    return household.commune, village
