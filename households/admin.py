@@ -4,6 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     AdministrativeUnit,
     AnnualReview,
+    CheckFlag,
+    Complaint,
     EthnicGroup,
     Household,
     HouseholdPlacement,
@@ -12,9 +14,15 @@ from .models import (
     Member,
     PovertyCause,
     PovertyStandard,
+    PublicPosting,
     RegionStatus,
+    ReviewApplication,
+    ReviewEvent,
+    ReviewRound,
+    ReviewSettings,
     SupportNeed,
     UnitMerger,
+    VillageMeeting,
 )
 
 
@@ -71,7 +79,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ("order", "code", "dimension", "dimension_name", "name", "condition")
+    fields = ("order", "code", "key", "dimension", "dimension_name", "name", "condition")
 
 
 @admin.register(PovertyStandard)
@@ -89,15 +97,119 @@ class ReviewListAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_state", "to_state", "by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AnnualReview)
 class AnnualReviewAdmin(SimpleHistoryAdmin):
+    """Reviews are read here; they are written through the review pages and the API (services compute the
+    classification, the workflow and the locking), so the admin cannot type a classification or a state."""
+
     list_display = ("household", "year", "commune", "classification", "change", "deprivation_count", "state", "updated_at")
     list_filter = ("year", "state", "classification", "change", "kind", "commune")
     search_fields = ("household__code", "household__head_name")
     autocomplete_fields = ("household", "commune", "village")
-    readonly_fields = ("classification", "change", "deprivation_count", "deprivation_mask", "previous_classification", "reasons", "version")
+    readonly_fields = (
+        "household", "year", "kind", "review_date", "standard", "commune", "village", "area", "ethnic_minority", "member_count",
+        "income_total_12m", "income_per_capita_month", "facts", "indicators", "deprivation_mask", "deprivation_count",
+        "classification", "previous_classification", "change", "reasons", "state", "round", "meeting", "posting",
+        "decision_number", "decision_date", "created_by", "updated_by", "version",
+    )
     list_select_related = ("household", "commune")
     filter_horizontal = ("causes", "needs")
+    inlines = [ReviewEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # reviews are never hard-deleted
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "posting_working_days", "rotation_years", "rotation_min_times", "income_jump_share",
+                    "reduction_target_points", "reduction_excess_points", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return not ReviewSettings.objects.exists()
+
+
+class MeetingInline(admin.TabularInline):
+    model = VillageMeeting
+    extra = 0
+    fields = ("village", "held_on", "attendance", "agreeing", "outcome", "review_count", "recorded_by")
+    readonly_fields = fields
+
+
+class PostingInline(admin.TabularInline):
+    model = PublicPosting
+    extra = 0
+    fields = ("village", "posted_from", "posted_until", "place", "review_count", "recorded_by")
+    readonly_fields = fields
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    list_display = ("commune", "year", "decision_number", "decision_date", "recognised_by", "confirmed_at", "confirmed_by")
+    list_filter = ("year",)
+    search_fields = ("commune__name", "commune__code", "decision_number")
+    list_select_related = ("commune", "recognised_by", "confirmed_by")
+    readonly_fields = ("commune", "year", "recognised_by", "recognised_at", "confirmed_by", "confirmed_at", "created_at", "updated_at")
+    inlines = [MeetingInline, PostingInline]
+
+
+@admin.register(VillageMeeting)
+class VillageMeetingAdmin(admin.ModelAdmin):
+    list_display = ("village", "round", "held_on", "attendance", "agreeing", "outcome", "review_count")
+    list_filter = ("outcome", "round__year")
+    search_fields = ("village__name", "round__commune__name")
+    list_select_related = ("village", "round__commune")
+    readonly_fields = ("outcome", "review_count", "recorded_by", "recorded_at")
+
+
+@admin.register(PublicPosting)
+class PublicPostingAdmin(admin.ModelAdmin):
+    list_display = ("village", "round", "posted_from", "posted_until", "review_count")
+    list_filter = ("round__year",)
+    search_fields = ("village__name", "round__commune__name")
+    list_select_related = ("village", "round__commune")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("review", "received_on", "complainant", "status", "resolved_by", "resolved_at")
+    list_filter = ("status", "round__year")
+    search_fields = ("complainant", "content", "review__household__code")
+    list_select_related = ("review__household", "resolved_by")
+    raw_id_fields = ("review", "round")
+
+
+@admin.register(ReviewApplication)
+class ReviewApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ("household", "request", "received_on", "handle_from", "decide_by", "status", "decided_on")
+    list_filter = ("status", "request", "year", "commune")
+    search_fields = ("household__code", "household__head_name", "applicant")
+    list_select_related = ("household", "commune")
+    raw_id_fields = ("household", "review")
+
+
+@admin.register(CheckFlag)
+class CheckFlagAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "year", "commune", "status", "present", "resolved_by", "last_seen_at")
+    list_filter = ("kind", "status", "present", "year")
+    search_fields = ("title", "detail", "key", "household__code")
+    list_select_related = ("commune", "resolved_by")
+    raw_id_fields = ("household",)
+    readonly_fields = ("key", "refs", "first_seen_at", "last_seen_at")
 
 
 @admin.register(HouseholdPlacement)

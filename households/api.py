@@ -1,4 +1,5 @@
-"""API of the registry: `units/`, `ethnic-groups/`, `households/` (members nested and writable)."""
+"""API of the registry and the review: `units/`, `ethnic-groups/`, `households/` (members nested and writable),
+`standards/`, `classify/` (a calculator) and `reviews/` (through the same services as the pages)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,12 +13,33 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from rest_framework.decorators import action
+from rest_framework.views import APIView
+
 from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
-from accounts.scoping import commune_ids
+from accounts.scoping import commune_ids, scope
 
-from . import services
-from .models import AdministrativeUnit, EthnicGroup, Household, Level, Member, Relation, Sex
+from . import poverty, services
+from .models import (
+    AdministrativeUnit,
+    AnnualReview,
+    Area,
+    Change,
+    Classification,
+    EthnicGroup,
+    Household,
+    Indicator,
+    Level,
+    Member,
+    PovertyCause,
+    PovertyStandard,
+    Relation,
+    ReviewKind,
+    ReviewState,
+    Sex,
+    SupportNeed,
+)
 from .text import fold
 
 
@@ -265,3 +287,263 @@ class HouseholdViewSet(
     def update(self, request, *args, **kwargs):
         self._check_write()
         return super().update(request, *args, **kwargs)
+
+
+# --- poverty standards, the calculator, annual reviews ------------------------------------------------------
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(help_text="Mã chỉ số trong chuẩn (\"1\"…\"12\" theo Nghị định 07/2021).")
+    dimension = serializers.CharField(help_text="Chiều thiếu hụt (mã).")
+    dimension_name = serializers.CharField(help_text="Tên chiều thiếu hụt.")
+    name = serializers.CharField(help_text="Tên chỉ số.")
+    condition = serializers.CharField(help_text="Hộ thiếu hụt khi…")
+    derivable = serializers.SerializerMethodField(help_text="Xác định được tự động từ thông tin nhân khẩu, nhà ở.")
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "dimension", "dimension_name", "name", "condition", "derivable"]
+
+    def get_derivable(self, obj: Indicator) -> bool:
+        return obj.key in poverty.DERIVATION_RULES
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    years = serializers.SerializerMethodField(help_text="Các năm rà soát áp dụng chuẩn này.")
+    indicators = serializers.SerializerMethodField(help_text="Các chỉ số thiếu hụt theo thứ tự của chuẩn.")
+
+    class Meta:
+        model = PovertyStandard
+        fields = [
+            "code", "name", "legal_basis", "years", "first_year", "last_year", "rural_poor_line", "urban_poor_line",
+            "rural_near_poor_line", "urban_near_poor_line", "rural_average_line", "urban_average_line",
+            "min_deprivations", "confirmed", "indicators",
+        ]
+
+    def get_years(self, obj: PovertyStandard) -> list[int]:
+        return list(obj.years)
+
+    @extend_schema_field(IndicatorSerializer(many=True))
+    def get_indicators(self, obj: PovertyStandard):
+        return IndicatorSerializer(sorted(obj.indicators.all(), key=lambda i: i.order), many=True).data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Các chuẩn nghèo (chuẩn và chỉ số là dữ liệu)", tags=["Rà soát"]),
+    retrieve=extend_schema(summary="Một chuẩn nghèo với các chỉ số", tags=["Rà soát"]),
+)
+class StandardViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = StandardSerializer
+    queryset = PovertyStandard.objects.prefetch_related("indicators").order_by("first_year")
+    lookup_field = "code"
+    pagination_class = None
+
+
+class ClassifyRequestSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1990, max_value=2100, help_text="Năm rà soát (chọn chuẩn áp dụng).")
+    area = serializers.ChoiceField(choices=Area.choices, help_text="`rural` nông thôn, `urban` thành thị.")
+    income_per_capita_month = serializers.IntegerField(min_value=0, help_text="Thu nhập bình quân (đồng/người/tháng).")
+    deprivations = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list, help_text="Mã các chỉ số thiếu hụt."
+    )
+
+
+class ClassifyResponseSerializer(serializers.Serializer):
+    standard = serializers.CharField(help_text="Mã chuẩn nghèo áp dụng.")
+    classification = serializers.ChoiceField(choices=Classification.choices, help_text="Phân loại: `poor` nghèo, `near_poor` cận nghèo, `average` mức sống trung bình, `other` không nghèo.")
+    deprivation_count = serializers.IntegerField(help_text="Số chỉ số thiếu hụt.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Lý do, bằng câu tiếng Việt.")
+
+
+class ClassifyView(APIView):
+    """A calculator: classify under the standard of a year, storing nothing."""
+
+    @extend_schema(request=ClassifyRequestSerializer, responses={200: ClassifyResponseSerializer},
+                   summary="Tính phân loại hộ (không lưu)", tags=["Rà soát"])
+    def post(self, request):
+        data = ClassifyRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            standard = PovertyStandard.objects.for_year(values["year"])
+        except PovertyStandard.DoesNotExist:
+            raise serializers.ValidationError({"year": [f"Chưa có chuẩn nghèo áp dụng cho năm {values['year']}."]}) from None
+        rules = standard.to_rules()
+        try:
+            result = poverty.classify(rules, area=values["area"], income_per_capita_month=values["income_per_capita_month"],
+                                      deprivations=values["deprivations"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"deprivations": [str(exc)]}) from None
+        return Response({
+            "standard": standard.code, "classification": result.category,
+            "deprivation_count": result.deprivation_count, "reasons": list(result.reasons),
+        })
+
+
+def _sees_income(request) -> bool:
+    return request is not None and request.user.sees_personal_data
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    household = serializers.SlugRelatedField(slug_field="code", queryset=Household.objects.all(), help_text="Mã hộ.")
+    year = serializers.IntegerField(min_value=2016, max_value=2100, help_text="Năm rà soát.")
+    review_date = serializers.DateField(required=False, help_text="Ngày rà soát (mặc định: hôm nay trong năm hiện tại).")
+    kind = serializers.ChoiceField(choices=ReviewKind.choices, required=False, help_text="Định kỳ hay thường xuyên.")
+    standard = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Chuẩn nghèo áp dụng (theo năm).")
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã xã tại ngày rà soát.")
+    village = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã thôn tại ngày rà soát.")
+    area = serializers.CharField(read_only=True, help_text="Khu vực tại ngày rà soát (chọn chuẩn thu nhập).")
+    income_per_capita_month = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="Thu nhập bình quân (đồng/người/tháng)."
+    )
+    income_total_12m = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="Tổng thu nhập 12 tháng (đồng); khi có, thu nhập bình quân được tính."
+    )
+    member_count = serializers.IntegerField(required=False, min_value=1, help_text="Số nhân khẩu (mặc định theo sổ hộ).")
+    deprivations = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Mã các chỉ số thiếu hụt (\"1\"…\"12\")."
+    )
+    override_reasons = serializers.DictField(
+        child=serializers.CharField(), required=False, write_only=True,
+        help_text="Lý do khi ghi khác giá trị xác định từ thông tin hộ, theo mã chỉ số.",
+    )
+    facts = serializers.JSONField(required=False, help_text="Thông tin nhân khẩu và nhà ở dùng xác định chỉ số.")
+    indicators = serializers.JSONField(read_only=True, help_text="Từng chỉ số: thiếu hụt, nguồn (xác định/nhập/sửa), lý do sửa.")
+    causes = serializers.SlugRelatedField(slug_field="code", many=True, required=False, queryset=PovertyCause.objects.all(), help_text="Nguyên nhân nghèo (mã).")
+    needs = serializers.SlugRelatedField(slug_field="code", many=True, required=False, queryset=SupportNeed.objects.all(), help_text="Nhu cầu hỗ trợ (mã).")
+    classification = serializers.ChoiceField(
+        choices=Classification.choices, read_only=True, help_text="Phân loại do hệ thống tính theo chuẩn của năm (không nhập)."
+    )
+    previous_classification = serializers.CharField(read_only=True, help_text="Phân loại ở lần rà soát trước.")
+    change = serializers.ChoiceField(choices=Change.choices, read_only=True, help_text="Biến động so với lịch sử của hộ (tính tự động).")
+    deprivation_count = serializers.IntegerField(read_only=True, help_text="Số chỉ số thiếu hụt.")
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Lý do phân loại, bằng câu tiếng Việt.")
+    state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True, help_text="Bước của quy trình Quyết định 24/2021/QĐ-TTg.")
+    decision_number = serializers.CharField(read_only=True, help_text="Số quyết định công nhận của Chủ tịch UBND xã.")
+    decision_date = serializers.DateField(read_only=True, help_text="Ngày quyết định công nhận.")
+    version = serializers.IntegerField(required=False, help_text="Phiên bản đã đọc; bắt buộc khi sửa.")
+
+    class Meta:
+        model = AnnualReview
+        fields = [
+            "id", "household", "year", "review_date", "kind", "standard", "commune", "village", "area", "ethnic_minority",
+            "member_count", "income_total_12m", "income_per_capita_month", "deprivations", "override_reasons", "facts",
+            "indicators", "classification", "previous_classification", "change", "deprivation_count", "reasons",
+            "causes", "needs", "no_working_capacity", "person_of_merit", "notes", "state", "decision_number",
+            "decision_date", "version", "updated_at",
+        ]
+        read_only_fields = ["ethnic_minority", "updated_at"]
+        validators: list = []  # one review per household and year: checked with a Vietnamese message in _save
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+            fields["household"].read_only = True
+            fields["year"].read_only = True
+        return fields
+
+    def validate_household(self, household: Household) -> Household:
+        if not scope(self.context["request"].user, Household.objects.filter(pk=household.pk)).exists():
+            raise serializers.ValidationError("Không tìm thấy hộ này trong phạm vi của bạn.")
+        return household
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["deprivations"] = instance.deprived_codes
+        if not _sees_income(self.context.get("request")):
+            for key in ("income_total_12m", "income_per_capita_month", "facts", "reasons"):
+                data[key] = None
+        return data
+
+    def _save(self, instance: AnnualReview | None, validated: dict) -> AnnualReview:
+        request = self.context["request"]
+        household = instance.household if instance else validated.pop("household")
+        year = instance.year if instance else validated.pop("year")
+        if instance is None and AnnualReview.objects.filter(household=household, year=year).exists():
+            raise serializers.ValidationError({"year": [f"Hộ {household.code} đã có kết quả rà soát năm {year}: sửa bằng PATCH."]})
+        if instance is not None and validated.get("version") is None:
+            raise serializers.ValidationError({"version": ["Gửi kèm phiên bản đã đọc (version) khi sửa."]})
+        kwargs = {k: validated[k] for k in (
+            "review_date", "kind", "income_total_12m", "income_per_capita_month", "member_count", "facts", "deprivations",
+            "override_reasons", "causes", "needs", "no_working_capacity", "person_of_merit", "notes", "version",
+        ) if k in validated}
+        if instance is None and "income_total_12m" not in kwargs and kwargs.get("income_per_capita_month") is None:
+            raise serializers.ValidationError({"income_per_capita_month": ["Chưa nhập thu nhập bình quân."]})
+        return services.review_save(household=household, year=year, user=request.user, **kwargs)
+
+    def create(self, validated_data):
+        return self._save(None, validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+class ReviewFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(help_text="Năm rà soát.")
+    commune = django_filters.CharFilter(field_name="commune__code", help_text="Mã xã (đơn vị tại ngày rà soát).")
+    village = django_filters.CharFilter(field_name="village__code", help_text="Mã thôn.")
+    household = django_filters.CharFilter(field_name="household__code", help_text="Mã hộ.")
+    classification = django_filters.ChoiceFilter(choices=Classification.choices, help_text="Phân loại.")
+    state = django_filters.ChoiceFilter(choices=ReviewState.choices, help_text="Bước của quy trình.")
+
+    class Meta:
+        model = AnnualReview
+        fields = ["year", "commune", "village", "household", "classification", "state"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ReviewState.choices, help_text="Bước tiếp theo.")
+    version = serializers.IntegerField(help_text="Phiên bản đã đọc.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Ghi chú; lý do khi mở lại.")
+    decision_number = serializers.CharField(required=False, allow_blank=True, default="", help_text="Số quyết định công nhận.")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Ngày quyết định công nhận.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Kết quả rà soát hộ nghèo, cận nghèo", tags=["Rà soát"]),
+    retrieve=extend_schema(summary="Một kết quả rà soát", tags=["Rà soát"]),
+    create=extend_schema(summary="Thêm kết quả rà soát (phân loại được tính)", tags=["Rà soát"]),
+    update=extend_schema(summary="Sửa kết quả rà soát (gửi version đã đọc)", tags=["Rà soát"]),
+    partial_update=extend_schema(summary="Sửa một phần kết quả rà soát (gửi version đã đọc)", tags=["Rà soát"]),
+)
+class ReviewViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+    queryset = AnnualReview.objects.select_related("household", "standard", "commune", "village").prefetch_related(
+        "causes", "needs"
+    ).order_by("-year", "household__code")
+
+    def _check_write(self):
+        if not self.request.user.can_edit_registry:
+            raise PermissionDenied("Vai trò của bạn không được nhập kết quả rà soát.")
+
+    def create(self, request, *args, **kwargs):
+        self._check_write()
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        self._check_write()
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(request=TransitionSerializer, responses={200: ReviewSerializer},
+                   summary="Chuyển bước quy trình (hoàn thành, trả lại, công nhận, xác nhận, mở lại)", tags=["Rà soát"])
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        self._check_write()
+        review = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["state"] in (ReviewState.AGREED, ReviewState.POSTED):
+            raise serializers.ValidationError({"state": ["Thống nhất và niêm yết được ghi theo cả thôn (họp thôn, niêm yết) trên trang rà soát."]})
+        moved = services.review_transition(
+            review=review, to_state=v["state"], user=request.user, note=v["note"], version=v["version"],
+            decision_number=v["decision_number"], decision_date=v["decision_date"],
+        )
+        return Response(ReviewSerializer(moved, context=self.get_serializer_context()).data)

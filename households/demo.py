@@ -7,10 +7,12 @@ villages (the official lists are not in the reference data yet) and are created 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import AdministrativeUnit, EthnicGroup, Household, Level, Member, Relation, Sex
 from .selectors import unit_current_successor
@@ -132,28 +134,33 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
         )
         member_plan.append(members)
         summary.by_commune[current[commune.pk].code] = summary.by_commune.get(current[commune.pk].code, 0) + 1
-    created = Household.objects.bulk_create(hh_rows, batch_size=2000)
-    if not created or created[0].pk is None:  # backends that do not return ids
-        created = list(Household.objects.order_by("-id")[: len(hh_rows)])[::-1]
-    member_rows: list[Member] = []
-    for hh, members in zip(created, member_plan):
+    # Plain multi-row inserts: the ORM's bulk_create is held to 999 parameters a statement on SQLite.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    before = Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    _insert_rows(
+        Household._meta.db_table,
+        ["code", "commune_id", "village_id", "address", "head_name", "search_key", "phone", "status", "created_at", "updated_at", "version"],
+        [(h.code, h.commune_id, h.village_id, h.address, h.head_name, h.search_key, "", "active", now, now, 1) for h in hh_rows],
+    )
+    created = list(Household.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
+    member_rows: list[tuple] = []
+    day = connection.ops.adapt_datefield_value
+    columns = ["household_id", "full_name", "search_key", "sex", "birth_date", "birth_year_only", "citizen_id", "ethnic_group_id", "relation", "order"]
+    for hh_pk, members in zip(created, member_plan):
         for order, m in enumerate(members):
             cid = None
             if rng.random() < 0.92:
                 cid = _citizen_id(m["birth_date"], m["sex"], serial)
                 serial += 1
-            member_rows.append(
-                Member(
-                    household_id=hh.pk, full_name=m["full_name"], search_key=fold(m["full_name"])[:120], sex=m["sex"],
-                    birth_date=m["birth_date"], citizen_id=cid, ethnic_group=groups[m["ethnic"]],
-                    relation=m["relation"], order=order,
-                )
-            )
-        if len(member_rows) >= 10000:
-            Member.objects.bulk_create(member_rows, batch_size=5000)
+            member_rows.append((
+                hh_pk, m["full_name"], fold(m["full_name"])[:120], m["sex"], day(m["birth_date"]), False, cid,
+                groups[m["ethnic"]].pk, m["relation"], order,
+            ))
+        if len(member_rows) >= 20000:
+            _insert_rows(Member._meta.db_table, columns, member_rows)
             summary.members += len(member_rows)
             member_rows = []
-    Member.objects.bulk_create(member_rows, batch_size=5000)
+    _insert_rows(Member._meta.db_table, columns, member_rows)
     summary.members += len(member_rows)
     summary.households = len(created)
     return summary
@@ -187,3 +194,376 @@ def _household_members(rng: random.Random, today: dt.date, family: str, ethnic: 
             sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
             people.append(_person(rng, today, family, sex, rng.randint(0, 14), ethnic, Relation.GRANDCHILD))
     return people
+
+
+# --- The review history: 2021–2025 recognised and confirmed, the current year in progress ----------------------
+
+
+@dataclass
+class ReviewSummary:
+    reviews: int = 0
+    by_year: dict[int, dict[str, int]] = field(default_factory=dict)
+    rounds: int = 0
+    meetings: int = 0
+    postings: int = 0
+    applications: int = 0
+
+
+# Poor and near-poor rates at the 2021 baseline (Decree 07 standard) and the yearly fall, by group (DOMAIN.md §7:
+# the midland and mountain region had 14.2 % poor and 7.7 % near-poor in 2022; higher in the extremely difficult
+# communes and among ethnic minorities; a fall of 2–4 points a year).
+BASE_POOR = {"urban": 0.035, "rural": 0.11, "difficult": 0.24}
+FALL_POOR = {"urban": 0.007, "rural": 0.022, "difficult": 0.038}
+BASE_NEAR = {"urban": 0.045, "rural": 0.085, "difficult": 0.11}
+FALL_NEAR = {"urban": 0.004, "rural": 0.008, "difficult": 0.010}
+MINORITY_FACTOR = 1.45
+FLOOR_POOR = 0.006
+# Deprivations that are common among poor households of the area (weights by indicator code, Decree 07 order).
+INDICATOR_WEIGHTS = {"1": 9, "2": 8, "3": 4, "4": 2, "5": 9, "6": 3, "7": 7, "8": 5, "9": 8, "10": 10, "11": 9, "12": 2}
+
+
+def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert many rows with one statement per 2,000 rows (PostgreSQL) or a prepared statement (SQLite): the
+    ORM's bulk_create is held to 999 parameters a statement on SQLite, too slow for six years of a district."""
+    if not rows:
+        return
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(cur.cursor, f"INSERT INTO {table} ({cols}) VALUES %s", rows, page_size=2000)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+def _round_to(value: float, step: int = 10_000) -> int:
+    return max(step, int(round(value / step)) * step)
+
+
+def _priority(rng: random.Random) -> list[str]:
+    """A household's own order of deprivations: the first k are the ones it has when it has k."""
+    codes = list(INDICATOR_WEIGHTS)
+    keys = {c: rng.random() ** (1.0 / INDICATOR_WEIGHTS[c]) for c in codes}
+    return sorted(codes, key=lambda c: -keys[c])
+
+
+@transaction.atomic
+def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> ReviewSummary:
+    """Six years of reviews for every household of the demo registry, in bulk (no history rows for seeded data).
+
+    One review per household and year; each filed under the unit in force on its date (`households_place_on`):
+    the old communes up to 2024, the new ones from the 2025 review. Years before `today`'s are recognised by the
+    commune (decision of mid-December) and confirmed by the district; the current year is in progress, commune by
+    commune and village by village, as on a day inside the 1 September – 14 December window.
+    """
+    from . import poverty
+    from .models import (
+        AnnualReview,
+        ApplicationRequest,
+        ApplicationStatus,
+        Change,
+        Classification,
+        MeetingOutcome,
+        PovertyCause,
+        PovertyStandard,
+        PublicPosting,
+        ReviewApplication,
+        ReviewKind,
+        ReviewRound,
+        ReviewState,
+        SupportNeed,
+        VillageMeeting,
+    )
+    from .selectors import households_place_on
+    from .services import add_working_days
+
+    rng = random.Random(f"reviews-{seed}")
+    summary = ReviewSummary()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    day_value = connection.ops.adapt_datefield_value
+    last_year = today.year
+    years = list(range(first_year, last_year + 1))
+    units = {u.pk: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE)}
+    rows = list(Household.objects.order_by("pk").values_list("pk", "village__parent_id"))
+    if not rows:
+        return summary
+    heads = dict(
+        Member.objects.filter(relation=Relation.HEAD).values_list("household_id", "ethnic_group__minority")
+    )
+    sizes: dict[int, int] = {}
+    for hh_id in Member.objects.values_list("household_id", flat=True).iterator(chunk_size=20000):
+        sizes[hh_id] = sizes.get(hh_id, 0) + 1
+    cause_ids = list(PovertyCause.objects.filter(active=True).values_list("pk", flat=True))
+    need_ids = list(SupportNeed.objects.filter(active=True).values_list("pk", flat=True))
+    standards = {y: PovertyStandard.objects.for_year(y) for y in years}
+    rules = {y: standards[y].to_rules() for y in years}
+
+    # Each household: a fixed position u (lower is poorer), its group, its own order of deprivations, and a
+    # yearly shock with some memory (so a few fall back and a few rotate).
+    people = []
+    for hh_id, old_commune_id in rows:
+        old = units.get(old_commune_id)
+        group = "urban" if old is not None and old.is_urban else ("difficult" if old is not None and old.extremely_difficult else "rural")
+        people.append({
+            "id": hh_id, "group": group, "minority": bool(heads.get(hh_id)), "u": rng.random(), "shock": 0.0,
+            "order": _priority(rng), "count": 0, "history": {}, "income": 0, "mask": 0,
+            "size": max(1, sizes.get(hh_id, 1)),
+        })
+
+    # Rounds, meetings and postings per commune/village and year.
+    round_ids: dict[tuple[int, int], int] = {}
+    review_class = AnnualReview
+    through_causes = AnnualReview.causes.through
+    through_needs = AnnualReview.needs.through
+    stage_of_commune: dict[int, float] = {}
+    for year in years:
+        current = year == last_year
+        place_day = dt.date(year, 10, 1)
+        places = households_place_on(on=place_day)
+        rule = rules[year]
+        codes = list(rule.indicators)
+        standard = standards[year]
+        communes_this_year = sorted({c for c, _ in places.values()})
+        # The round of each commune: decision in mid-December, the district's confirmation before the year ends.
+        new_rounds = []
+        for commune_id in communes_this_year:
+            if (commune_id, year) in round_ids:
+                continue
+            done = not current
+            decision_day = dt.date(year, 12, rng.randint(8, 14))
+            new_rounds.append(ReviewRound(
+                commune_id=commune_id, year=year, started_on=dt.date(year, 9, 1),
+                decision_number=f"{rng.randint(90, 260)}/QĐ-UBND" if done else "",
+                decision_date=decision_day if done else None,
+                recognised_at=dt.datetime.combine(decision_day, dt.time(9), tzinfo=dt.timezone.utc) if done else None,
+                confirmed_at=dt.datetime(year, 12, rng.randint(20, 28), 9, tzinfo=dt.timezone.utc) if done else None,
+                confirmation_note="Đã đối chiếu số liệu (dữ liệu mẫu)." if done else "",
+            ))
+        existing = {(r.commune_id, r.year): r.pk for r in ReviewRound.objects.filter(year=year)}
+        round_ids.update(existing)
+        for r in ReviewRound.objects.bulk_create([r for r in new_rounds if (r.commune_id, r.year) not in existing]):
+            round_ids[(r.commune_id, r.year)] = r.pk
+            summary.rounds += 1
+        decisions = {(r.commune_id, r.year): (r.decision_number, r.decision_date) for r in ReviewRound.objects.filter(year=year)}
+
+        # The current year: how far each commune and each village has got.
+        village_stage: dict[int, str] = {}
+        if current:
+            for commune_id in communes_this_year:
+                stage_of_commune[commune_id] = rng.choice([0.15, 0.35, 0.55, 0.7, 0.85, 0.95])
+
+        reviews: list = []
+        meetings: dict[int, VillageMeeting] = {}
+        postings: dict[int, PublicPosting] = {}
+        reason_cache: dict[tuple, list] = {}
+        deprived_cache: dict[frozenset, tuple[str, ...]] = {}
+        stored_cache: dict[tuple[str, ...], tuple[str, int]] = {}
+        yi = year - first_year
+        for p in people:
+            commune_id, village_id = places[p["id"]]
+            group = p["group"]
+            commune = units.get(commune_id)
+            area = commune.area if commune is not None else "rural"
+            factor = MINORITY_FACTOR if p["minority"] else 1.0
+            poor_rate = max(FLOOR_POOR, (BASE_POOR[group] - FALL_POOR[group] * yi) * factor)
+            near_rate = max(0.015, (BASE_NEAR[group] - FALL_NEAR[group] * yi) * (1.15 if p["minority"] else 1.0))
+            p["shock"] = 0.45 * p["shock"] + rng.gauss(0, 0.035)
+            if rng.random() < 0.006:
+                p["shock"] -= 0.2  # illness, accident, a failed harvest: newly poor or back into poverty
+            score = p["u"] + p["shock"]
+            if current and score >= poor_rate + near_rate + 0.02 and rng.random() < 0.13:
+                continue  # not reviewed yet this year (households off the lists come last)
+            line = rule.poor_line[area]
+            prev = p["history"].get(year - 1)
+            if score < poor_rate:
+                target = Classification.POOR
+            elif score < poor_rate + near_rate:
+                target = Classification.NEAR_POOR
+            else:
+                target = Classification.OTHER
+            # Income and deprivations consistent with the target, changing gradually from last year.
+            if target == Classification.POOR:
+                count = max(3, min(8, (p["count"] if prev == Classification.POOR else rng.choice([3, 3, 4, 4, 5, 6])) + rng.choice([-1, 0, 0, 0, 1])))
+                income = _round_to(line * rng.uniform(0.5, 0.98))
+            elif target == Classification.NEAR_POOR:
+                count = min(2, max(0, p["count"] - rng.choice([1, 1, 2])) if prev == Classification.POOR else rng.choice([0, 1, 1, 2, 2]))
+                income = _round_to(line * rng.uniform(0.72, 0.99))
+            else:
+                if prev == Classification.POOR and rng.random() < 0.1:
+                    count = p["count"]  # a suspicious escape: same deprivations, income jumps
+                    income = _round_to(max(line * 1.05, p["income"] * rng.uniform(1.6, 2.2)))
+                elif prev in (Classification.POOR, Classification.NEAR_POOR):
+                    count = max(0, min(p["count"], 3) - rng.choice([1, 1, 2]))
+                    income = _round_to(line * rng.uniform(1.03, 1.4))
+                else:
+                    count = rng.choice([0, 0, 0, 1, 1, 2])
+                    income = _round_to(line * rng.uniform(1.05, 3.2))
+            chosen = frozenset(p["order"][:count])
+            deprived = deprived_cache.get(chosen)
+            if deprived is None:
+                deprived = deprived_cache[chosen] = tuple(c for c in codes if c in chosen)
+            if income <= line and target == Classification.OTHER:
+                income = line + 10_000
+            key = (area, income, deprived)
+            reasons = reason_cache.get(key)
+            if reasons is None:
+                result = poverty.classify(rule, area=area, income_per_capita_month=income, deprivations=deprived)
+                reasons = reason_cache[key] = [result.category, json.dumps(list(result.reasons), ensure_ascii=False)]
+            category = reasons[0]
+            earlier = dict(p["history"])
+            change = poverty.change(category, earlier, year=year)
+            p["history"][year] = category
+            p["count"], p["income"] = count, income
+            # Where the review is in the workflow.
+            if not current:
+                state = ReviewState.CONFIRMED
+            else:
+                if village_id not in village_stage:
+                    progress = stage_of_commune.get(commune_id, 0.5)
+                    roll = rng.random()
+                    village_stage[village_id] = (
+                        ReviewState.POSTED if roll < progress * 0.45 else ReviewState.AGREED if roll < progress * 0.75
+                        else ReviewState.REVIEWED if roll < progress else ReviewState.DRAFT
+                    )
+                state = village_stage[village_id]
+                if state != ReviewState.DRAFT and rng.random() < 0.04:
+                    state = ReviewState.DRAFT  # a few re-surveys lag behind their village
+            day_span = 55 if not current else max(1, (min(today, dt.date(year, 11, 20)) - dt.date(year, 9, 15)).days)
+            review_date = (dt.date(year, 10, 1) if not current else dt.date(year, 9, 15)) + dt.timedelta(days=rng.randint(0, day_span - 1))
+            stored = stored_cache.get(deprived)
+            if stored is None:
+                indicators = {c: {"deprived": True, "source": "entered", "derived": None, "reason": ""} for c in deprived}
+                stored = stored_cache[deprived] = (json.dumps(indicators), poverty.deprivation_mask(rule, deprived))
+            indicators_json, mask = stored
+            decision_number, decision_date = decisions.get((commune_id, year), ("", None))
+            reviews.append({
+                "household_id": p["id"], "year": year, "kind": str(ReviewKind.PERIODIC), "review_date": day_value(review_date), "standard_id": standard.pk,
+                "commune_id": commune_id, "village_id": village_id, "area": area, "ethnic_minority": p["minority"],
+                "member_count": p["size"], "income_total_12m": income * p["size"] * 12, "income_per_capita_month": income,
+                "facts": "{}", "indicators": indicators_json, "deprivation_mask": mask, "deprivation_count": len(deprived),
+                "classification": category, "previous_classification": earlier[max(earlier)] if earlier else "", "change": change,
+                "reasons": reasons[1], "no_working_capacity": category == Classification.POOR and rng.random() < 0.09,
+                "person_of_merit": rng.random() < 0.02, "state": state, "round_id": round_ids[(commune_id, year)],
+                "decision_number": decision_number if state in (ReviewState.RECOGNISED, ReviewState.CONFIRMED) else "",
+                "decision_date": day_value(decision_date) if state in (ReviewState.RECOGNISED, ReviewState.CONFIRMED) else None,
+                "notes": "", "meeting_id": None, "posting_id": None, "version": 1, "created_at": now, "updated_at": now,
+                "created_by_id": None, "updated_by_id": None,
+            })
+            p["mask"] = mask
+        # Meetings and postings for the villages that reached them.
+        stage_rank = {ReviewState.DRAFT: 0, ReviewState.REVIEWED: 1, ReviewState.AGREED: 2, ReviewState.POSTED: 3,
+                      ReviewState.RECOGNISED: 4, ReviewState.CONFIRMED: 5}
+        village_max: dict[int, tuple[int, int]] = {}
+        village_count: dict[int, int] = {}
+        for r in reviews:
+            village_max[r["village_id"]] = (r["commune_id"], max(stage_rank[r["state"]], village_max.get(r["village_id"], (0, 0))[1]))
+            village_count[r["village_id"]] = village_count.get(r["village_id"], 0) + 1
+        new_meetings, new_postings = [], []
+        for village_id, (commune_id, rank) in village_max.items():
+            if rank < 2 or village_id is None:
+                continue
+            held = dt.date(year, 11, rng.randint(10, 24)) if not current else today - dt.timedelta(days=rng.randint(6, 12))
+            attendance = rng.randint(35, 140)
+            new_meetings.append(VillageMeeting(
+                round_id=round_ids[(commune_id, year)], village_id=village_id, held_on=held, chaired_by="Trưởng thôn",
+                attendance=attendance, agreeing=int(attendance * rng.uniform(0.68, 0.97)), outcome=MeetingOutcome.AGREED,
+                review_count=village_count[village_id],
+            ))
+            if rank >= 3:
+                start = held + dt.timedelta(days=rng.randint(1, 3))
+                if current:
+                    start = min(start, today - dt.timedelta(days=1))
+                new_postings.append(PublicPosting(
+                    round_id=round_ids[(commune_id, year)], village_id=village_id, posted_from=start,
+                    posted_until=add_working_days(start, 3), review_count=village_count[village_id],
+                ))
+        for m in VillageMeeting.objects.bulk_create(new_meetings, batch_size=2000):
+            meetings[m.village_id] = m
+        for ps in PublicPosting.objects.bulk_create(new_postings, batch_size=2000):
+            postings[ps.village_id] = ps
+        summary.meetings += len(new_meetings)
+        summary.postings += len(new_postings)
+        if current and village_max:
+            # One village meeting this year did not reach 50 %: its reviews went back to the survey.
+            redo_village = rng.choice(sorted(v for v, (c, rank) in village_max.items() if v is not None))
+            VillageMeeting.objects.create(
+                round_id=round_ids[(village_max[redo_village][0], year)], village_id=redo_village,
+                held_on=today - dt.timedelta(days=18), chaired_by="Trưởng thôn", attendance=64, agreeing=29,
+                outcome=MeetingOutcome.REDO, review_count=village_count[redo_village],
+                minutes_note="Chỉ 29/64 người đồng ý: rà soát lại (dữ liệu mẫu).",
+            )
+        for r in reviews:
+            if stage_rank[r["state"]] >= 2 and r["village_id"] in meetings:
+                r["meeting_id"] = meetings[r["village_id"]].pk
+            if stage_rank[r["state"]] >= 3 and r["village_id"] in postings:
+                r["posting_id"] = postings[r["village_id"]].pk
+        # A few data-entry errors of the kind the district's checks look for (income above the line, typed poor).
+        if year == last_year - 1:
+            above = [r for r in reviews if r["classification"] in (Classification.AVERAGE, Classification.OTHER)
+                     and r["deprivation_count"] >= 3 and r["income_per_capita_month"] < rule.poor_line[r["area"]] * 1.3]
+            above = above or [r for r in reviews if r["classification"] == Classification.AVERAGE]
+            for r in rng.sample(above, min(4, len(above))):
+                r["change"] = Change.STAYED if r["previous_classification"] == Classification.POOR else Change.NEWLY_POOR
+                r["classification"], r["notes"] = Classification.POOR, "Nhập từ danh sách giấy cũ (dữ liệu mẫu)."
+        columns = list(reviews[0]) if reviews else []
+        _insert_rows(review_class._meta.db_table, columns, [tuple(r[c] for c in columns) for r in reviews])
+        ids = dict(review_class.objects.filter(year=year).values_list("household_id", "pk"))
+        cause_rows, need_rows = [], []
+        for r in reviews:
+            if r["classification"] in (Classification.POOR, Classification.NEAR_POOR):
+                pk = ids[r["household_id"]]
+                for cid in rng.sample(cause_ids, rng.choice([1, 1, 2, 2, 3])):
+                    cause_rows.append((pk, cid))
+                for nid in rng.sample(need_ids, rng.choice([1, 2, 2, 3])):
+                    need_rows.append((pk, nid))
+        _insert_rows(through_causes._meta.db_table, ["annualreview_id", "povertycause_id"], cause_rows)
+        _insert_rows(through_needs._meta.db_table, ["annualreview_id", "supportneed_id"], need_rows)
+        counts: dict[str, int] = {}
+        for r in reviews:
+            counts[r["classification"]] = counts.get(r["classification"], 0) + 1
+        counts["total"] = len(reviews)
+        summary.by_year[year] = counts
+        summary.reviews += len(reviews)
+
+    # Applications of the regular review this year: a few decided during the year, some waiting.
+    apps = []
+    sample = rng.sample(people, min(len(people), max(3, len(people) // 400)))
+    for i, p in enumerate(sample):
+        received = dt.date(last_year, rng.randint(1, max(1, min(10, today.month - 1))), rng.randint(1, 28))
+        if i % 3 == 2:
+            received = today - dt.timedelta(days=rng.randint(2, 20))
+        if received > today:
+            received = today
+        handle = received.replace(day=15) if received.day <= 15 else (received.replace(day=1) + dt.timedelta(days=32)).replace(day=15)
+        commune_id, _ = households_place_on(household_ids=[p["id"]], on=received)[p["id"]]
+        decided = i % 3 != 2 and handle + dt.timedelta(days=10) < today
+        refused = decided and i % 5 == 0
+        apps.append(ReviewApplication(
+            household_id=p["id"], commune_id=commune_id, year=last_year,
+            request=rng.choice([ApplicationRequest.POOR, ApplicationRequest.NEAR_POOR, ApplicationRequest.ESCAPE_POVERTY]),
+            received_on=received, applicant="Chủ hộ", reason="Đơn đề nghị (dữ liệu mẫu).", handle_from=handle,
+            decide_by=handle + dt.timedelta(days=15),
+            status=(ApplicationStatus.REFUSED if refused else ApplicationStatus.APPROVED if decided else ApplicationStatus.RECEIVED),
+            decided_on=handle + dt.timedelta(days=rng.randint(3, 14)) if decided else None,
+            decision_number=f"{rng.randint(10, 80)}/QĐ-UBND" if decided and not refused else "",
+            refusal_reason="Thu nhập bình quân trên chuẩn nghèo." if refused else "",
+        ))
+    ReviewApplication.objects.bulk_create(apps)
+    summary.applications = len(apps)
+
+    # Two people recorded in a second household (the duplicate check finds them).
+    doubles = list(Member.objects.filter(relation=Relation.CHILD, birth_date__isnull=False).order_by("pk")[:2000:997])
+    targets = list(Household.objects.order_by("-pk")[:2])
+    Member.objects.bulk_create([
+        Member(household=t, full_name=m.full_name, search_key=m.search_key, sex=m.sex, birth_date=m.birth_date,
+               ethnic_group_id=m.ethnic_group_id, relation=Relation.OTHER, order=20)
+        for m, t in zip(doubles, targets) if m.household_id != t.pk
+    ])
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics: the board's queries are planned for hundreds of thousands of rows, not none.
+        with connection.cursor() as cur:
+            for model in (Household, Member, AnnualReview, ReviewApplication, ReviewRound):
+                cur.execute(f"ANALYZE {model._meta.db_table}")
+    return summary

@@ -1,9 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
 from django import forms
 from django.forms import formset_factory
 
-from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Level, Relation, Sex
+from . import poverty
+from .models import (
+    AdministrativeUnit,
+    AnnualReview,
+    ApplicationRequest,
+    ComplaintStatus,
+    EthnicGroup,
+    Household,
+    HouseholdStatus,
+    Level,
+    PovertyCause,
+    Relation,
+    Sex,
+    SupportNeed,
+)
 
 
 class DateInput(forms.DateInput):
@@ -78,3 +97,369 @@ def members_initial(household: Household) -> list[dict]:
         }
         for m in household.members.select_related("ethnic_group").order_by("order", "id")
     ]
+
+
+# --- The annual review ------------------------------------------------------------------------------------
+
+YES_NO = [("", "—"), ("1", "Có"), ("0", "Không")]
+TRI_AUTO = [("", "Tự xác định theo nhân khẩu"), ("1", "Có"), ("0", "Không")]
+# Questions of the review form, in plain words (Phiếu B of Circular 07/2021/TT-BLĐTBXH, simplified).
+MEMBER_QUESTIONS = {
+    "work": "Việc làm",
+    "disability_allowance": "Người khuyết tật hưởng trợ cấp hằng tháng",
+    "health_insurance": "Có thẻ bảo hiểm y tế",
+    "malnourished": "Trẻ bị suy dinh dưỡng (thấp còi hoặc nhẹ cân)",
+    "education": "Trình độ học vấn cao nhất",
+    "in_training": "Đang đi học hoặc học nghề",
+    "in_school": "Đang đi học đúng cấp học theo tuổi",
+    "can_work": "Còn khả năng lao động",
+}
+DWELLING_QUESTIONS = {
+    "no_house": "Hộ không có nhà ở",
+    "walls_durable": "Tường làm bằng vật liệu bền chắc",
+    "columns_durable": "Cột (khung) làm bằng vật liệu bền chắc",
+    "roof_durable": "Mái làm bằng vật liệu bền chắc",
+    "floor_area": "Diện tích nhà ở (m²)",
+    "safe_water": "Dùng nguồn nước sinh hoạt an toàn (nước máy, giếng khoan, nước đã xử lý)",
+    "hygienic_latrine": "Có nhà tiêu hợp vệ sinh",
+    "internet": "Có thành viên sử dụng internet (điện thoại thông minh, máy tính)",
+    "tv": "Có ti vi",
+    "radio": "Có radio",
+    "computer": "Có máy tính",
+    "phone": "Có điện thoại",
+    "waste_treated": "Rác thải sinh hoạt được thu gom, xử lý",
+}
+
+
+def _choice(value: Any) -> str:
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return "" if value is None else str(value)
+
+
+def _from_choice(value: Any) -> bool | None:
+    if value in ("1", True, "True", "on"):
+        return True
+    if value in ("0", False, "False"):
+        return False
+    return None
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    condition: str
+    key: str
+    derivation: poverty.Derivation | None
+    deprived: bool
+    source: str
+    reason_field: Any = None
+    dep_field: Any = None
+    was_field: Any = None
+    overridden: bool = False
+    member_facts: list[tuple[str, str, list[tuple[Any, Any]]]] = dc_field(default_factory=list)  # (fact, label, [(member, bound field)])
+    dwelling_facts: list[Any] = dc_field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    facts: dict[str, Any]
+    derived: dict[str, poverty.Derivation]
+    deprivations: list[str]
+    override_reasons: dict[str, str]
+    missing_reasons: list[str]
+    member_count: int
+    income_per_capita_month: int | None
+    result: poverty.Classification | None
+    no_working_capacity: bool | None
+
+
+class ReviewForm(forms.Form):
+    """The review form: income, then the facts and indicators of each of the standard's six dimensions, then
+    causes, needs and notes. Field names: `m<member id>_<fact>`, `d_<fact>`, `dep_<code>` (ticked),
+    `was_<code>` (the derived value the page showed), `reason_<code>` (the reason of an override)."""
+
+    review_date = forms.DateField(label="Ngày rà soát", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    income_total_12m = forms.CharField(
+        label="Tổng thu nhập của hộ trong 12 tháng qua (đồng)", required=False, max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "money"}),
+        help_text="Không tính các khoản trợ cấp xã hội theo Quyết định 24/2021/QĐ-TTg.",
+    )
+    no_working_capacity = forms.ChoiceField(label="Hộ không có khả năng lao động", choices=TRI_AUTO, required=False)
+    person_of_merit = forms.BooleanField(label="Hộ có người có công với cách mạng", required=False)
+    causes = forms.ModelMultipleChoiceField(
+        label="Nguyên nhân nghèo", queryset=PovertyCause.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label="Nhu cầu hỗ trợ", queryset=SupportNeed.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rules: poverty.Standard, members: list[Any], review: AnnualReview | None, on: dt.date, indicators_meta: dict[str, dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules, self.members, self.review, self.on = rules, members, review, on
+        self.meta = indicators_meta
+        facts = (review.facts if review else {}) or {}
+        answers = {str(m.get("id")): m for m in facts.get("members") or []}
+        dwelling = facts.get("dwelling") or {}
+        member_facts: list[str] = []
+        dwelling_facts: list[str] = []
+        for key in rules.keys.values():
+            for fact in poverty.RULE_FACTS.get(key, {}).get("member", ()):
+                if fact not in member_facts:
+                    member_facts.append(fact)
+            for fact in poverty.RULE_FACTS.get(key, {}).get("dwelling", ()):
+                if fact not in dwelling_facts:
+                    dwelling_facts.append(fact)
+        member_facts.append("can_work")
+        self.member_facts_used, self.dwelling_facts_used = member_facts, dwelling_facts
+        for m in members:
+            person = {"birth_date": m.birth_date.isoformat() if m.birth_date else None, "sex": m.sex}
+            given = answers.get(str(m.pk), {})
+            for fact in member_facts:
+                if not poverty.member_needs_fact(fact, person, on) and fact != "disability_allowance":
+                    continue
+                name = f"m{m.pk}_{fact}"
+                if fact == "work":
+                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + list(poverty.WORK_LABELS.items()), required=False)
+                elif fact == "education":
+                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + list(poverty.EDUCATION_LABELS.items()), required=False)
+                else:
+                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=YES_NO, required=False)
+                self.fields[name].initial = _choice(given.get(fact))
+        for fact in dwelling_facts:
+            name = f"d_{fact}"
+            if fact == "floor_area":
+                self.fields[name] = forms.DecimalField(label=DWELLING_QUESTIONS[fact], required=False, min_value=0, max_digits=7, decimal_places=1,
+                                                       widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+                self.fields[name].initial = dwelling.get(fact)
+            else:
+                self.fields[name] = forms.ChoiceField(label=DWELLING_QUESTIONS[fact], choices=YES_NO, required=False)
+                self.fields[name].initial = _choice(dwelling.get(fact))
+        stored = (review.indicators if review else {}) or {}
+        for code in rules.indicators:
+            item = stored.get(code) or {}
+            self.fields[f"dep_{code}"] = forms.BooleanField(label=rules.indicators[code], required=False, initial=bool(item.get("deprived")))
+            self.fields[f"was_{code}"] = forms.CharField(widget=forms.HiddenInput, required=False, initial=_choice(item.get("derived")))
+            self.fields[f"reason_{code}"] = forms.CharField(
+                label="Lý do ghi khác kết quả tự xác định", required=False, initial=item.get("reason", ""),
+                widget=forms.TextInput(attrs={"placeholder": "Bắt buộc khi sửa kết quả tự xác định"}),
+            )
+
+    # -- reading the posted values ------------------------------------------------------------------
+
+    def _raw(self, name: str) -> Any:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        if name in self.initial:
+            return self.initial[name]
+        return self.fields[name].initial if name in self.fields else None
+
+    def facts(self) -> dict[str, Any]:
+        members = []
+        for m in self.members:
+            row: dict[str, Any] = {"id": m.pk}
+            for fact in self.member_facts_used:
+                name = f"m{m.pk}_{fact}"
+                if name not in self.fields:
+                    continue
+                raw = self._raw(name)
+                if fact in ("work", "education"):
+                    if raw:
+                        row[fact] = raw
+                else:
+                    value = _from_choice(raw)
+                    if value is not None:
+                        row[fact] = value
+            members.append(row)
+        dwelling: dict[str, Any] = {}
+        for fact in self.dwelling_facts_used:
+            raw = self._raw(f"d_{fact}")
+            if fact == "floor_area":
+                if raw not in (None, ""):
+                    try:
+                        dwelling[fact] = round(float(str(raw).replace(",", ".")), 1)
+                    except ValueError:
+                        pass
+            else:
+                value = _from_choice(raw)
+                if value is not None:
+                    dwelling[fact] = value
+        return {"members": members, "dwelling": dwelling}
+
+    def evaluate(self, *, area: str, household_facts: dict[str, Any]) -> Evaluation:
+        """What the page shows live and what the save sends: facts, derived indicators, the ticks the officer
+        made (a tick equal to what the page showed as derived follows the derivation), income, classification."""
+        facts = household_facts
+        derived = poverty.derive_indicators(self.rules, facts=facts, on=self.on)
+        deprivations, reasons, missing = [], {}, []
+        for code in self.rules.indicators:
+            ticked = _from_choice(self._raw(f"dep_{code}")) is True or self._raw(f"dep_{code}") == "on"
+            was = _from_choice(self._raw(f"was_{code}"))
+            now = derived[code].deprived
+            if now is not None and (was is None or ticked == was):
+                value = now  # the officer had not gone against a derived value: follow the facts
+            else:
+                value = ticked
+            if value:
+                deprivations.append(code)
+            reason = (self._raw(f"reason_{code}") or "").strip()
+            if now is not None and value != now:
+                if reason:
+                    reasons[code] = reason
+                else:
+                    missing.append(code)
+        member_count = len(facts.get("members") or []) or len(self.members) or 1
+        income_pc = None
+        raw_income = str(self._raw("income_total_12m") or "").lower().replace("đ", "").replace(".", "").replace(",", "").replace(" ", "")
+        if raw_income.isdigit():
+            income_pc = poverty.income_per_capita_month(int(raw_income), member_count)
+        elif self.review is not None and self.review.income_total_12m is None:
+            income_pc = self.review.income_per_capita_month
+        result = None
+        if income_pc is not None:
+            result = poverty.classify(self.rules, area=area, income_per_capita_month=income_pc, deprivations=deprivations)
+        nwc = _from_choice(self._raw("no_working_capacity"))
+        if nwc is None:
+            nwc = poverty.no_working_capacity(facts, self.on)
+        return Evaluation(facts, derived, deprivations, reasons, missing, member_count, income_pc, result, nwc)
+
+    def clean_income_total_12m(self) -> int | None:
+        """Money as officers type it: 54.000.000, 54 000 000 or 54000000 (đ)."""
+        raw = str(self.cleaned_data.get("income_total_12m") or "").strip().lower().replace("đ", "")
+        digits = raw.replace(".", "").replace(",", "").replace(" ", "")
+        if not digits:
+            return None
+        if not digits.isdigit():
+            raise forms.ValidationError("Tổng thu nhập phải là số đồng, ví dụ 54.000.000.")
+        return int(digits)
+
+    def indicator_rows(self, evaluation: Evaluation | None) -> list[IndicatorRow]:
+        rows = []
+        for code, name in self.rules.indicators.items():
+            derivation = evaluation.derived.get(code) if evaluation else None
+            deprived = code in evaluation.deprivations if evaluation else bool(self.fields[f"dep_{code}"].initial)
+            overridden = bool(derivation and derivation.deprived is not None and derivation.deprived != deprived)
+            rows.append(IndicatorRow(
+                code=code, name=name, condition=self.meta.get(code, {}).get("condition", ""), key=self.rules.keys.get(code, ""),
+                derivation=derivation, deprived=deprived,
+                source=(poverty.OVERRIDDEN if overridden else poverty.DERIVED if derivation and derivation.deprived is not None else poverty.ENTERED),
+                reason_field=self[f"reason_{code}"], dep_field=self[f"dep_{code}"], was_field=self[f"was_{code}"], overridden=overridden,
+            ))
+        return rows
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    indicators: list[IndicatorRow]
+    member_rows: list[tuple[Any, int | None, list[Any]]]  # (member, age, bound fields)
+    dwelling_fields: list[Any]
+
+
+def review_sections(form: "ReviewForm", evaluation: Evaluation | None) -> list[Section]:
+    """The form grouped by the standard's dimensions, each with the questions its indicators read."""
+    rows = {r.code: r for r in form.indicator_rows(evaluation)}
+    order: list[str] = []
+    by_dimension: dict[str, list[str]] = {}
+    for code in form.rules.indicators:
+        dim = form.rules.dimensions.get(code, "")
+        if dim not in by_dimension:
+            order.append(dim)
+            by_dimension[dim] = []
+        by_dimension[dim].append(code)
+    sections = []
+    for number, dim in enumerate(order, start=1):
+        codes = by_dimension[dim]
+        member_facts, dwelling_facts = [], []
+        for code in codes:
+            spec = poverty.RULE_FACTS.get(form.rules.keys.get(code, ""), {})
+            member_facts += [f for f in spec.get("member", ()) if f not in member_facts]
+            dwelling_facts += [f for f in spec.get("dwelling", ()) if f not in dwelling_facts]
+        if number == 1:
+            member_facts.append("can_work")
+        member_rows = []
+        for m in form.members:
+            fields = [form[f"m{m.pk}_{f}"] for f in member_facts if f"m{m.pk}_{f}" in form.fields]
+            if fields:
+                member_rows.append((m, poverty.age_on(m.birth_date, form.on), fields))
+        dwelling_fields = [form[f"d_{f}"] for f in dwelling_facts if f"d_{f}" in form.fields]
+        sections.append(Section(number, dim, [rows[c] for c in codes], member_rows, dwelling_fields))
+    return sections
+
+
+class MeetingForm(forms.Form):
+    village = forms.ModelChoiceField(label="Thôn, tổ dân phố", queryset=AdministrativeUnit.objects.none())
+    held_on = forms.DateField(label="Ngày họp", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    chaired_by = forms.CharField(label="Người chủ trì (trưởng thôn)", max_length=120, required=False)
+    attendance = forms.IntegerField(label="Số người dự họp", min_value=1)
+    agreeing = forms.IntegerField(label="Số người đồng ý với kết quả", min_value=0)
+    minutes_note = forms.CharField(label="Ghi chú biên bản", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["village"].empty_label = "— Chọn thôn —"
+
+
+class PostingForm(forms.Form):
+    village = forms.ModelChoiceField(label="Thôn, tổ dân phố", queryset=AdministrativeUnit.objects.none())
+    posted_from = forms.DateField(label="Niêm yết từ ngày", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    posted_until = forms.DateField(label="Đến ngày (để trống: tự tính theo số ngày làm việc)", required=False, widget=DateInput(),
+                                   input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    place = forms.CharField(label="Nơi niêm yết", max_length=200, required=False, initial="Nhà văn hóa thôn và trụ sở UBND xã")
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["village"].empty_label = "— Chọn thôn —"
+
+
+class RecognitionForm(forms.Form):
+    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=60, widget=forms.TextInput(attrs={"placeholder": "125/QĐ-UBND"}))
+    decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+class ConfirmForm(forms.Form):
+    note = forms.CharField(label="Ghi chú xác nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="Lý do, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintForm(forms.Form):
+    received_on = forms.DateField(label="Ngày nhận", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    complainant = forms.CharField(label="Người khiếu nại, phản ánh", max_length=120)
+    content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintResolveForm(forms.Form):
+    status = forms.ChoiceField(label="Kết quả phúc tra", choices=[(ComplaintStatus.CHANGED, ComplaintStatus.CHANGED.label), (ComplaintStatus.KEPT, ComplaintStatus.KEPT.label)])
+    resolution = forms.CharField(label="Nội dung phúc tra", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApplicationForm(forms.Form):
+    household = forms.CharField(label="Mã hộ", max_length=32)
+    received_on = forms.DateField(label="Ngày nhận đơn", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    request = forms.ChoiceField(label="Nội dung đề nghị", choices=ApplicationRequest.choices)
+    applicant = forms.CharField(label="Người làm đơn", max_length=120, required=False)
+    reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApplicationDecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(label="Kết quả", choices=[("1", "Công nhận"), ("0", "Không công nhận")], coerce=lambda v: v == "1")
+    decided_on = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    refusal_reason = forms.CharField(label="Lý do không công nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FlagResolveForm(forms.Form):
+    note = forms.CharField(label="Ghi chú xử lý", widget=forms.Textarea(attrs={"rows": 2}))

@@ -225,7 +225,11 @@ class Household(models.Model):
         verbose_name = "hộ gia đình"
         verbose_name_plural = "hộ gia đình"
         ordering = ["commune__code", "code"]
-        indexes = [models.Index(fields=["commune", "village", "code"])]
+        indexes = [
+            models.Index(fields=["commune", "village", "code"]),
+            # The review board counts a commune's living households by village from this index alone.
+            models.Index(fields=["commune", "status", "village"], name="household_commune_status_vil"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.head_name}" if self.head_name else self.code
@@ -342,6 +346,7 @@ class PovertyStandard(models.Model):
 
     def to_rules(self) -> poverty.Standard:
         """This standard as the plain value `households.poverty` classifies with."""
+        indicators = sorted(self.indicators.all(), key=lambda i: i.order)
         average = None
         if self.rural_average_line is not None and self.urban_average_line is not None:
             average = {Area.RURAL: self.rural_average_line, Area.URBAN: self.urban_average_line}
@@ -353,7 +358,9 @@ class PovertyStandard(models.Model):
             near_poor_line={Area.RURAL: self.rural_near_poor_line, Area.URBAN: self.urban_near_poor_line},
             average_line=average,
             min_deprivations=self.min_deprivations,
-            indicators={i.code: i.name for i in self.indicators.order_by("order")},
+            indicators={i.code: i.name for i in indicators},
+            keys={i.code: i.key for i in indicators if i.key},
+            dimensions={i.code: i.dimension_name for i in indicators},
         )
 
 
@@ -366,6 +373,10 @@ class Indicator(models.Model):
     dimension_name = NFCCharField("chiều thiếu hụt", max_length=80)
     name = NFCCharField("tên chỉ số", max_length=160)
     condition = NFCTextField("hộ thiếu hụt khi")
+    key = models.CharField(
+        "khóa xác định tự động", max_length=30, blank=True,
+        help_text="Tên quy tắc trong households.poverty dùng xác định chỉ số từ thông tin hộ (để trống: chỉ nhập tay).",
+    )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
 
     scope_public = True
@@ -462,8 +473,9 @@ class AnnualReview(models.Model):
     right after the household moves or its commune merges.
     """
 
-    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="reviews")
-    year = models.PositiveSmallIntegerField("năm rà soát", db_index=True)
+    # Both looked up through the (household, year) unique index and the composite indexes starting with year.
+    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="reviews", db_index=False)
+    year = models.PositiveSmallIntegerField("năm rà soát")
     kind = models.CharField("loại rà soát", max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
     review_date = models.DateField("ngày rà soát")
     standard = models.ForeignKey(PovertyStandard, verbose_name="chuẩn áp dụng", on_delete=models.PROTECT, related_name="reviews")
@@ -485,18 +497,39 @@ class AnnualReview(models.Model):
     )
     deprivation_mask = models.PositiveIntegerField("các chỉ số thiếu hụt (bit theo thứ tự chỉ số)", default=0)
     deprivation_count = models.PositiveSmallIntegerField("số chỉ số thiếu hụt", default=0)
-    classification = models.CharField("phân loại", max_length=10, choices=Classification.choices, db_index=True)
+    classification = models.CharField("phân loại", max_length=10, choices=Classification.choices)
     previous_classification = models.CharField(
         "phân loại lần rà soát trước", max_length=10, choices=Classification.choices, blank=True
     )
-    change = models.CharField("biến động", max_length=22, choices=Change.choices, db_index=True)
+    change = models.CharField("biến động", max_length=22, choices=Change.choices)
     reasons = models.JSONField("lý do phân loại", default=list, blank=True)
     causes = models.ManyToManyField(PovertyCause, verbose_name="nguyên nhân nghèo", blank=True, related_name="reviews")
     needs = models.ManyToManyField(SupportNeed, verbose_name="nhu cầu hỗ trợ", blank=True, related_name="reviews")
     no_working_capacity = models.BooleanField("hộ không có khả năng lao động", default=False)
     person_of_merit = models.BooleanField("hộ có người có công", default=False)
-    state = models.CharField("trạng thái", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True)
+    state = models.CharField("trạng thái", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
     notes = NFCTextField("ghi chú", blank=True)
+    # The workflow of Decision 24/2021/QĐ-TTg: the round of the commune and year, the village meeting that agreed
+    # the result, the public posting, the chairman's recognition decision.
+    round = models.ForeignKey(
+        "ReviewRound", verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="reviews", null=True, blank=True
+    )
+    meeting = models.ForeignKey(
+        "VillageMeeting", verbose_name="họp thôn thống nhất", on_delete=models.SET_NULL, related_name="agreed_reviews",
+        null=True, blank=True,
+    )
+    posting = models.ForeignKey(
+        "PublicPosting", verbose_name="niêm yết công khai", on_delete=models.SET_NULL, related_name="reviews",
+        null=True, blank=True,
+    )
+    decision_number = NFCCharField("số quyết định công nhận", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định công nhận", null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="người tạo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User", verbose_name="người sửa lần cuối", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("sửa lúc", auto_now=True)
     version = models.PositiveIntegerField("phiên bản", default=1)
@@ -517,7 +550,9 @@ class AnnualReview(models.Model):
         indexes = [
             models.Index(fields=["year", "commune", "classification"]),
             models.Index(fields=["year", "state"]),
-            models.Index(fields=["household", "year"]),
+            models.Index(fields=["year", "change"], name="review_year_change"),
+            # The review board's progress by village and step, and the district's by commune, read only this index.
+            models.Index(fields=["year", "commune", "village", "state", "classification"], name="review_board_progress"),
         ]
 
     def __str__(self) -> str:
@@ -530,6 +565,327 @@ class AnnualReview(models.Model):
     @property
     def deprived_codes(self) -> list[str]:
         return [code for code, item in sorted(self.indicators.items(), key=lambda kv: (len(kv[0]), kv[0])) if item.get("deprived")]
+
+    @property
+    def is_locked(self) -> bool:
+        """Recognised by the commune chairman (or confirmed): changes need the district to reopen the review."""
+        return self.state in LOCKED_STATES
+
+    @property
+    def income_line(self) -> int:
+        return self.standard.rural_poor_line if self.area == Area.RURAL else self.standard.urban_poor_line
+
+
+# A recognised list is final (Decision 24/2021/QĐ-TTg Art. 4.5): only the district reopens a review.
+LOCKED_STATES = (ReviewState.RECOGNISED, ReviewState.CONFIRMED)
+
+
+class ReviewSettings(models.Model):
+    """Figures the district may adjust without a code change: the posting period (about 3 working days, to
+    confirm), the handling of in-year applications, and the thresholds of the district's checks."""
+
+    posting_working_days = models.PositiveSmallIntegerField(
+        "số ngày làm việc niêm yết công khai", default=3, help_text="Quyết định 24/2021/QĐ-TTg, Điều 4 (cần đối chiếu)."
+    )
+    application_day = models.PositiveSmallIntegerField(
+        "ngày xử lý đơn hằng tháng", default=15, help_text="Rà soát thường xuyên: xử lý đơn từ ngày 15 hằng tháng."
+    )
+    application_decision_days = models.PositiveSmallIntegerField("số ngày phải có kết quả", default=15)
+    rotation_years = models.PositiveSmallIntegerField("số năm xét ra vào hộ nghèo", default=5)
+    rotation_min_times = models.PositiveSmallIntegerField("số lần ra hoặc vào tối thiểu để cảnh báo", default=2)
+    income_jump_share = models.DecimalField(
+        "mức tăng thu nhập bất thường (tỷ lệ)", max_digits=5, decimal_places=2, default=0.5,
+        help_text="0,50 = thu nhập bình quân tăng trên 50 % so với năm trước mà không giảm chỉ số thiếu hụt nào.",
+    )
+    reduction_target_points = models.DecimalField(
+        "chỉ tiêu giảm tỷ lệ hộ nghèo (điểm %/năm)", max_digits=5, decimal_places=2, default=3,
+        help_text="Kế hoạch của huyện, mục II.2: bình quân 3 %/năm giai đoạn 2021–2025.",
+    )
+    reduction_excess_points = models.DecimalField(
+        "mức vượt xu hướng, chỉ tiêu để cảnh báo (điểm %)", max_digits=5, decimal_places=2, default=2,
+    )
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = "tham số rà soát và kiểm tra"
+        verbose_name_plural = "tham số rà soát và kiểm tra"
+
+    def __str__(self) -> str:
+        return "Tham số rà soát và kiểm tra"
+
+    @classmethod
+    def current(cls) -> "ReviewSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ReviewRound(models.Model):
+    """The review of one commune for one year (Decision 24/2021/QĐ-TTg Art. 4): the chairman's recognition
+    decision and the district's confirmation are recorded here for the whole commune."""
+
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="review_rounds")
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    started_on = models.DateField("ngày bắt đầu", null=True, blank=True)
+    decision_number = NFCCharField("số quyết định công nhận", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định công nhận", null=True, blank=True)
+    recognised_by = models.ForeignKey(
+        "accounts.User", verbose_name="người ghi nhận quyết định", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recognised_at = models.DateTimeField("ghi nhận lúc", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", verbose_name="huyện xác nhận", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("xác nhận lúc", null=True, blank=True)
+    confirmation_note = NFCTextField("ghi chú xác nhận", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "đợt rà soát của xã"
+        verbose_name_plural = "đợt rà soát của xã"
+        ordering = ["-year", "commune__code"]
+        constraints = [models.UniqueConstraint(fields=["commune", "year"], name="one_round_per_commune_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.commune.name} – {self.year}"
+
+
+class MeetingOutcome(models.TextChoices):
+    AGREED = "agreed", "Thống nhất kết quả"
+    REDO = "redo", "Dưới 50 % đồng ý: rà soát lại"
+
+
+class VillageMeeting(models.Model):
+    """The village meeting that agrees the survey results (Decision 24/2021/QĐ-TTg Art. 4.3): at least half of
+    those present must agree, otherwise the village's survey is redone."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="meetings")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="review_meetings")
+    held_on = models.DateField("ngày họp")
+    chaired_by = NFCCharField("chủ trì (trưởng thôn)", max_length=120, blank=True)
+    attendance = models.PositiveIntegerField("số người dự họp")
+    agreeing = models.PositiveIntegerField("số người đồng ý")
+    outcome = models.CharField("kết quả", max_length=6, choices=MeetingOutcome.choices)
+    review_count = models.PositiveIntegerField("số hộ được xét", default=0)
+    minutes_note = NFCTextField("ghi chú biên bản", blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+
+    scope_commune_field = "round__commune"
+
+    class Meta:
+        verbose_name = "họp thôn thống nhất kết quả rà soát"
+        verbose_name_plural = "họp thôn thống nhất kết quả rà soát"
+        ordering = ["-held_on", "village__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(attendance__gte=1), name="meeting_has_attendance"),
+            models.CheckConstraint(condition=Q(agreeing__lte=models.F("attendance")), name="meeting_agreeing_not_above_attendance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.name} – {self.held_on:%d/%m/%Y}"
+
+    @property
+    def agreement_pct(self) -> float:
+        return 100.0 * self.agreeing / self.attendance if self.attendance else 0.0
+
+
+class PublicPosting(models.Model):
+    """Public posting of a village's results at the village hall and the commune office (Decision 24 Art. 4.4)."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="postings")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="review_postings")
+    posted_from = models.DateField("niêm yết từ ngày")
+    posted_until = models.DateField("đến ngày")
+    place = NFCCharField("nơi niêm yết", max_length=200, default="Nhà văn hóa thôn và trụ sở UBND xã")
+    review_count = models.PositiveIntegerField("số hộ niêm yết", default=0)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+
+    scope_commune_field = "round__commune"
+
+    class Meta:
+        verbose_name = "niêm yết công khai"
+        verbose_name_plural = "niêm yết công khai"
+        ordering = ["-posted_from", "village__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(posted_until__gte=models.F("posted_from")), name="posting_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.name}: {self.posted_from:%d/%m/%Y}–{self.posted_until:%d/%m/%Y}"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", "Chưa xử lý"
+    CHANGED = "changed", "Đã phúc tra: điều chỉnh kết quả"
+    KEPT = "kept", "Đã phúc tra: giữ nguyên kết quả"
+
+
+class Complaint(models.Model):
+    """A complaint received during the posting (Decision 24 Art. 4.4): it is re-checked before recognition."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="complaints")
+    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.PROTECT, related_name="complaints")
+    received_on = models.DateField("ngày nhận")
+    complainant = NFCCharField("người khiếu nại, phản ánh", max_length=120)
+    content = NFCTextField("nội dung")
+    status = models.CharField("tình trạng", max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
+    resolution = NFCTextField("kết quả phúc tra", blank=True)
+    resolved_by = models.ForeignKey("accounts.User", verbose_name="người xử lý", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+
+    scope_commune_field = "round__commune"
+
+    class Meta:
+        verbose_name = "khiếu nại, phản ánh khi niêm yết"
+        verbose_name_plural = "khiếu nại, phản ánh khi niêm yết"
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.complainant} – {self.received_on:%d/%m/%Y}"
+
+
+class ReviewAction(models.TextChoices):
+    CREATE = "create", "Tạo phiếu rà soát"
+    SUBMIT = "submit", "Hoàn thành rà soát"
+    SEND_BACK = "send_back", "Trả lại để rà soát lại"
+    AGREE = "agree", "Họp thôn thống nhất"
+    REDO = "redo", "Họp thôn không thống nhất: rà soát lại"
+    POST = "post", "Niêm yết công khai"
+    RECOGNISE = "recognise", "Chủ tịch UBND xã công nhận"
+    CONFIRM = "confirm", "Huyện xác nhận"
+    REOPEN = "reopen", "Huyện mở lại"
+    RECLASSIFY = "reclassify", "Phân loại lại theo chuẩn"
+
+
+class ReviewEvent(models.Model):
+    """One step of a review's workflow: who moved it, when, from which state to which, and why."""
+
+    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("thao tác", max_length=10, choices=ReviewAction.choices)
+    from_state = models.CharField("từ trạng thái", max_length=10, choices=ReviewState.choices, blank=True)
+    to_state = models.CharField("sang trạng thái", max_length=10, choices=ReviewState.choices)
+    by = models.ForeignKey("accounts.User", verbose_name="người thực hiện", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField("lúc", default=timezone.now)
+    note = NFCTextField("ghi chú, lý do", blank=True)
+
+    scope_commune_field = "review__commune"
+
+    class Meta:
+        verbose_name = "bước xử lý kết quả rà soát"
+        verbose_name_plural = "bước xử lý kết quả rà soát"
+        ordering = ["review", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y})"
+
+
+class ApplicationRequest(models.TextChoices):
+    POOR = "poor", "Đề nghị xét hộ nghèo"
+    NEAR_POOR = "near_poor", "Đề nghị xét hộ cận nghèo"
+    ESCAPE_POVERTY = "escape_poverty", "Đề nghị thoát nghèo"
+    ESCAPE_NEAR_POVERTY = "escape_near", "Đề nghị thoát cận nghèo"
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", "Đã nhận đơn"
+    REVIEWING = "reviewing", "Đang rà soát"
+    APPROVED = "approved", "Đã công nhận"
+    REFUSED = "refused", "Không công nhận (có lý do)"
+
+
+class ReviewApplication(models.Model):
+    """A household's application for the regular review during the year (Decision 24/2021/QĐ-TTg Art. 5):
+    handled monthly from the 15th, decided within 15 days, with written reasons when refused. The review
+    itself is the household's review record of that year (kind "regular")."""
+
+    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="applications")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã nhận đơn", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    request = models.CharField("nội dung đề nghị", max_length=14, choices=ApplicationRequest.choices)
+    received_on = models.DateField("ngày nhận đơn")
+    applicant = NFCCharField("người làm đơn", max_length=120, blank=True)
+    reason = NFCTextField("lý do đề nghị", blank=True)
+    handle_from = models.DateField("xử lý từ ngày")
+    decide_by = models.DateField("hạn có kết quả")
+    status = models.CharField("tình trạng", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
+    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications")
+    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
+    decision_number = NFCCharField("số quyết định", max_length=60, blank=True)
+    refusal_reason = NFCTextField("lý do không công nhận", blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="người nhận", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey("accounts.User", verbose_name="người ghi quyết định", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="lịch sử đơn đề nghị")
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "đơn đề nghị rà soát thường xuyên"
+        verbose_name_plural = "đơn đề nghị rà soát thường xuyên"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["commune", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} – {self.get_request_display()} ({self.received_on:%d/%m/%Y})"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in (ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING) and timezone.localdate() > self.decide_by
+
+
+class CheckKind(models.TextChoices):
+    """The district's checks against rotating households and inflated results (the plan, section IV.13)."""
+
+    ROTATION = "rotation", "Hộ ra vào hộ nghèo nhiều lần"
+    ESCAPE_WITHOUT_CHANGE = "escape_jump", "Thoát nghèo không giảm thiếu hụt, thu nhập tăng đột biến"
+    REDUCTION_OUTLIER = "reduction", "Xã giảm nghèo vượt xa xu hướng, chỉ tiêu"
+    POOR_ABOVE_LINE = "above_line", "Hộ nghèo, cận nghèo có thu nhập trên chuẩn"
+    DUPLICATE_PERSON = "duplicate", "Một người có trong nhiều hộ"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Chưa xử lý"
+    RESOLVED = "resolved", "Đã xử lý"
+
+
+class CheckFlag(models.Model):
+    """One finding of the district's checks, linked to the records, resolved with a note. A rerun refreshes the
+    finding (same `key`) and never reopens one already resolved."""
+
+    kind = models.CharField("loại kiểm tra", max_length=12, choices=CheckKind.choices, db_index=True)
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    key = models.CharField("khóa", max_length=120, unique=True)
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="check_flags", null=True, blank=True)
+    title = NFCCharField("nội dung", max_length=255)
+    detail = NFCTextField("chi tiết", blank=True)
+    refs = models.JSONField("bản ghi liên quan", default=dict, blank=True)
+    status = models.CharField("tình trạng", max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True)
+    resolution_note = NFCTextField("ghi chú xử lý", blank=True)
+    resolved_by = models.ForeignKey("accounts.User", verbose_name="người xử lý", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    first_seen_at = models.DateTimeField("phát hiện lúc", auto_now_add=True)
+    last_seen_at = models.DateTimeField("kiểm tra lần cuối", default=timezone.now)
+    present = models.BooleanField("còn phát hiện ở lần kiểm tra cuối", default=True)
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = "cảnh báo kiểm tra"
+        verbose_name_plural = "cảnh báo kiểm tra"
+        ordering = ["status", "kind", "-year", "id"]
+        indexes = [models.Index(fields=["year", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- Place over time, mergers, and long-running jobs ---------------------------------------------------------

@@ -147,6 +147,7 @@ def load_standards(PovertyStandard: type, Indicator: type, stats: Counter | None
                     "dimension_name": dimensions.get(ind["dimension"], ind["dimension"]),
                     "name": ind["name"],
                     "condition": ind.get("condition", ""),
+                    "key": ind.get("key", ""),
                     "order": order,
                 },
                 stats,

@@ -3,9 +3,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from .models import AdministrativeUnit, Household, HouseholdPlacement, Level
+from .models import (
+    AdministrativeUnit,
+    AnnualReview,
+    ApplicationStatus,
+    Change,
+    Classification,
+    Household,
+    HouseholdPlacement,
+    HouseholdStatus,
+    Level,
+    ReviewApplication,
+    ReviewState,
+)
 from .text import fold
 
 
@@ -30,8 +43,6 @@ def unit_lineage_ids(*, unit: AdministrativeUnit) -> set[int]:
 
 def unit_current_successor(*, unit: AdministrativeUnit, on: dt.date | None = None) -> AdministrativeUnit:
     """The unit in force today (or on `on`) that a possibly dissolved unit became."""
-    from django.utils import timezone
-
     on = on or timezone.localdate()
     current, seen = unit, set()
     while not current.in_force_on(on) and current.pk not in seen:
@@ -80,3 +91,240 @@ def household_place_on(*, household: Household, on: dt.date) -> tuple[Administra
         if commune is not None:
             return commune, village
     return household.commune, village
+
+
+def households_place_on(*, household_ids: list[int] | None = None, on: dt.date) -> dict[int, tuple[int, int | None]]:
+    """`household_place_on` for many households at once: household id → (commune id, village id) on a date.
+
+    Three queries whatever the number of households (placements covering the date, households with their
+    village's commune, the communes' successors), for bulk work such as seeding or re-filing reviews.
+    """
+    households = Household.objects.all()
+    placements = HouseholdPlacement.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    if household_ids is not None:
+        households = households.filter(pk__in=household_ids)
+        placements = placements.filter(household_id__in=household_ids)
+    placed: dict[int, tuple[int, int | None]] = {}
+    for hh_id, commune_id, village_id in placements.order_by("household_id", "valid_from").values_list(
+        "household_id", "commune_id", "village_id"
+    ):
+        placed[hh_id] = (commune_id, village_id)  # the latest placement starting on or before the date wins
+    units = {u.pk: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE).prefetch_related("successors")}
+    commune_on: dict[int, int | None] = {}
+
+    def follow(unit_id: int) -> int | None:
+        if unit_id in commune_on:
+            return commune_on[unit_id]
+        unit, seen = units.get(unit_id), set()
+        while unit is not None and not unit.in_force_on(on) and unit.pk not in seen:
+            seen.add(unit.pk)
+            if unit.valid_to is not None and on > unit.valid_to:
+                nxt = [s for s in unit.successors.all() if s.level == Level.COMMUNE]
+                unit = min(nxt, key=lambda s: (s.code, s.valid_from)) if nxt else None  # as `commune_on`
+            else:
+                unit = None
+        commune_on[unit_id] = unit.pk if unit is not None else None
+        return commune_on[unit_id]
+
+    result: dict[int, tuple[int, int | None]] = {}
+    for hh_id, commune_id, village_id, village_parent in households.values_list(
+        "pk", "commune_id", "village_id", "village__parent_id"
+    ).iterator(chunk_size=5000):
+        if hh_id in placed:
+            result[hh_id] = placed[hh_id]
+            continue
+        found = follow(village_parent) if village_parent else None
+        result[hh_id] = (found, village_id) if found else (commune_id, village_id)
+    return result
+
+
+# --- The annual review: the commune's board, the district's overview, the printed lists -----------------------
+
+STATES = [s for s, _ in ReviewState.choices]
+# Reviews past the village meeting: what is posted, recognised and certified.
+AGREED_OR_LATER = (ReviewState.AGREED, ReviewState.POSTED, ReviewState.RECOGNISED, ReviewState.CONFIRMED)
+# The changes the village meeting focuses on (Decision 24/2021/QĐ-TTg Art. 4.3).
+FOCUS_CHANGES = (
+    Change.NEWLY_POOR, Change.FELL_BACK_POOR, Change.NEAR_POOR_TO_POOR, Change.NEWLY_NEAR_POOR, Change.FELL_BACK_NEAR_POOR,
+    Change.ESCAPED_POVERTY, Change.ESCAPED_NEAR_POVERTY,
+)
+
+
+def review_communes(*, ids: frozenset[int] | None, year: int) -> QuerySet[AdministrativeUnit]:
+    """Communes in force at some time in `year` that a user may see (the units its reviews can belong to)."""
+    qs = AdministrativeUnit.objects.filter(level=Level.COMMUNE, valid_from__lte=dt.date(year, 12, 31)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1))
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("-valid_from", "name")
+
+
+def _state_counts(prefix: str = "") -> dict:
+    counts = {s: Count("id", filter=Q(state=s)) for s in STATES}
+    counts.update(
+        total=Count("id"),
+        poor=Count("id", filter=Q(classification=Classification.POOR)),
+        near_poor=Count("id", filter=Q(classification=Classification.NEAR_POOR)),
+    )
+    return counts
+
+
+def _board_households(commune: AdministrativeUnit, year: int) -> QuerySet[Household]:
+    """The households a commune's board of a year is about: its resident households while the commune is in
+    force; for a past unit, the households it reviewed that year."""
+    if commune.in_force_on(timezone.localdate()):
+        return Household.objects.filter(commune=commune, status=HouseholdStatus.ACTIVE)
+    return Household.objects.filter(pk__in=AnnualReview.objects.filter(year=year, commune=commune).values("household_id"))
+
+
+def _lineage(commune: AdministrativeUnit) -> set[int]:
+    """`unit_lineage_ids`, read once per unit object (a page asks several times)."""
+    cached = getattr(commune, "_lineage_ids", None)
+    if cached is None:
+        cached = commune._lineage_ids = unit_lineage_ids(unit=commune)  # type: ignore[attr-defined]
+    return cached
+
+
+def _listed_ids(commune: AdministrativeUnit, year: int) -> QuerySet:
+    """Households on last year's poor or near-poor list of the commune or the units it took over (Decision 24
+    Art. 4.1: the households to review)."""
+    return AnnualReview.objects.filter(
+        year=year - 1, commune_id__in=_lineage(commune), classification__in=(Classification.POOR, Classification.NEAR_POOR)
+    ).values("household_id")
+
+
+def _applied_ids(commune: AdministrativeUnit, year: int) -> QuerySet:
+    return ReviewApplication.objects.filter(year=year, commune_id__in=_lineage(commune)).exclude(
+        status=ApplicationStatus.REFUSED
+    ).values("household_id")
+
+
+def review_board(*, commune: AdministrativeUnit, year: int) -> dict:
+    """The commune's progress in a year, by village and by step: a handful of grouped queries whatever the size.
+
+    Households to review: on last year's poor or near-poor list, or with an application this year; "left": those
+    of them without a review yet.
+    """
+    reviewed = {
+        row["village_id"]: row
+        for row in AnnualReview.objects.filter(year=year, commune=commune).order_by().values("village_id").annotate(**_state_counts())
+    }
+    registry = {
+        row["village_id"]: row
+        for row in _board_households(commune, year).order_by().values("village_id").annotate(households=Count("id"))
+    }
+    lineage = _lineage(commune)
+    this_year = Exists(AnnualReview.objects.filter(household_id=OuterRef("household_id"), year=year))
+    listed = {
+        row["village_id"]: row
+        for row in AnnualReview.objects.filter(
+            year=year - 1, commune_id__in=lineage, classification__in=(Classification.POOR, Classification.NEAR_POOR)
+        ).order_by().values("village_id").annotate(to_review=Count("id"), to_review_left=Count("id", filter=~Q(this_year)))
+    }
+    applied = {
+        row["village_id"]: row
+        for row in ReviewApplication.objects.filter(year=year, commune_id__in=lineage).exclude(status=ApplicationStatus.REFUSED)
+        .exclude(household_id__in=_listed_ids(commune, year)).order_by().annotate(village_id=F("household__village_id"))
+        .values("village_id").annotate(to_review=Count("id"), to_review_left=Count("id", filter=~Q(this_year)))
+    }
+    ids = set(reviewed) | set(registry) | set(listed) | set(applied)
+    names = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=[i for i in ids if i is not None])}
+    rows, totals = [], {"households": 0, "to_review": 0, "to_review_left": 0, "total": 0, "poor": 0, "near_poor": 0, **dict.fromkeys(STATES, 0)}
+    for vid in ids:
+        row = {"village": names.get(vid), "village_id": vid}
+        row.update({k: 0 for k in totals})
+        for part in (registry, reviewed):
+            row.update({k: v for k, v in (part.get(vid) or {}).items() if k != "village_id"})
+        for part in (listed, applied):
+            for k in ("to_review", "to_review_left"):
+                row[k] += (part.get(vid) or {}).get(k, 0)
+        for k in totals:
+            totals[k] += row[k]
+        rows.append(row)
+    rows.sort(key=lambda r: (r["village"].name if r["village"] else "~"))
+    done = totals[ReviewState.RECOGNISED] + totals[ReviewState.CONFIRMED]
+    totals["recognised_share"] = round(100 * done / totals["total"], 1) if totals["total"] else 0.0
+    totals["agreed_share"] = round(100 * sum(totals[s] for s in AGREED_OR_LATER) / totals["total"], 1) if totals["total"] else 0.0
+    return {"villages": rows, "totals": totals}
+
+
+def review_board_households(
+    *, commune: AdministrativeUnit, year: int, village_id: int | None = None, state: str = "", todo: bool = False, search: str = ""
+) -> QuerySet[Household]:
+    """The households of the board's list, filtered, in village and code order (no per-row work: a page of ids
+    is taken from this, then `review_board_rows` fills in the details of those fifty)."""
+    qs = _board_households(commune, year)
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    this_year = AnnualReview.objects.filter(year=year, commune=commune)
+    if state == "none":
+        qs = qs.exclude(pk__in=this_year.values("household_id"))
+    elif state:
+        qs = qs.filter(pk__in=this_year.filter(state=state).values("household_id"))
+    if todo:
+        qs = qs.filter(Q(pk__in=_listed_ids(commune, year)) | Q(pk__in=_applied_ids(commune, year)))
+    if search:
+        key = fold(search)
+        qs = qs.filter(Q(search_key__contains=key) | Q(code__icontains=search.strip()))
+    return qs.order_by("village__name", "code")
+
+
+def review_board_rows(*, ids: list[int], year: int) -> list[Household]:
+    """The details of one page of the board's list: last year's classification, this year's review, the flags."""
+    this = AnnualReview.objects.filter(household=OuterRef("pk"), year=year)
+    rows = Household.objects.filter(pk__in=ids).select_related("village").annotate(
+        previous_classification=Subquery(AnnualReview.objects.filter(household=OuterRef("pk"), year=year - 1).values("classification")[:1]),
+        review_id=Subquery(this.values("pk")[:1]),
+        review_state=Subquery(this.values("state")[:1]),
+        review_classification=Subquery(this.values("classification")[:1]),
+        review_change=Subquery(this.values("change")[:1]),
+        applied=Exists(ReviewApplication.objects.filter(household=OuterRef("pk"), year=year).exclude(status=ApplicationStatus.REFUSED)),
+    )
+    order = {pk: i for i, pk in enumerate(ids)}
+    return sorted(rows, key=lambda h: order[h.pk])
+
+
+def review_progress_by_commune(*, year: int, ids: frozenset[int] | None = None) -> list[dict]:
+    """The district's overview: every commune's reviews of the year by step (one query, plus the names)."""
+    qs = AnnualReview.objects.filter(year=year)
+    if ids is not None:
+        qs = qs.filter(commune_id__in=ids)
+    rows = list(qs.order_by().values("commune_id").annotate(**_state_counts()))
+    units = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=[r["commune_id"] for r in rows])}
+    for r in rows:
+        r["commune"] = units[r["commune_id"]]
+        done = r[ReviewState.RECOGNISED] + r[ReviewState.CONFIRMED]
+        r["recognised_share"] = round(100 * done / r["total"], 1) if r["total"] else 0.0
+    return sorted(rows, key=lambda r: r["commune"].name)
+
+
+def _listed(commune: AdministrativeUnit, year: int) -> QuerySet[AnnualReview]:
+    return AnnualReview.objects.filter(commune=commune, year=year).select_related("household", "village").order_by("village__name", "household__code")
+
+
+def meeting_list(*, commune: AdministrativeUnit, year: int, village: AdministrativeUnit) -> list[AnnualReview]:
+    """The list for the village meeting: the village's reviews of the year, the changes to discuss first."""
+    reviews = list(_listed(commune, year).filter(village=village).exclude(state=ReviewState.DRAFT))
+    return sorted(reviews, key=lambda r: (r.change not in FOCUS_CHANGES, r.classification not in (Classification.POOR, Classification.NEAR_POOR), r.household.code))
+
+
+def posting_list(*, commune: AdministrativeUnit, year: int, village: AdministrativeUnit) -> dict[str, list[AnnualReview]]:
+    """The public posting list of a village (Decision 24 Art. 4.4): poor, near-poor, escaped poverty or near-poverty."""
+    reviews = _listed(commune, year).filter(village=village, state__in=AGREED_OR_LATER)
+    lists: dict[str, list[AnnualReview]] = {"poor": [], "near_poor": [], "escaped": []}
+    for r in reviews:
+        if r.classification == Classification.POOR:
+            lists["poor"].append(r)
+        elif r.classification == Classification.NEAR_POOR:
+            lists["near_poor"].append(r)
+        if r.change in (Change.ESCAPED_POVERTY, Change.ESCAPED_NEAR_POVERTY):
+            lists["escaped"].append(r)
+    return lists
+
+
+def certificate_list(*, commune: AdministrativeUnit, year: int) -> list[AnnualReview]:
+    """Households recognised poor or near-poor (certificates are issued to them, Decision 24 Art. 4.5)."""
+    return list(_listed(commune, year).filter(
+        state__in=(ReviewState.RECOGNISED, ReviewState.CONFIRMED), classification__in=(Classification.POOR, Classification.NEAR_POOR)
+    ))

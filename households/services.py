@@ -1,15 +1,45 @@
 """Writes to the registry that carry rules. Keyword-only; Vietnamese ValidationErrors."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from . import poverty
 from .errors import StaleVersion
-from .models import AdministrativeUnit, EthnicGroup, Household, Level, Member, Relation
+from .models import (
+    LOCKED_STATES,
+    AdministrativeUnit,
+    AnnualReview,
+    ApplicationRequest,
+    ApplicationStatus,
+    Complaint,
+    ComplaintStatus,
+    EthnicGroup,
+    Household,
+    Level,
+    MeetingOutcome,
+    Member,
+    PovertyCause,
+    PovertyStandard,
+    PublicPosting,
+    Relation,
+    ReviewAction,
+    ReviewApplication,
+    ReviewEvent,
+    ReviewKind,
+    ReviewRound,
+    ReviewSettings,
+    ReviewState,
+    SupportNeed,
+    VillageMeeting,
+)
+from .selectors import household_place_on
 from .text import nfc_line
 
 CITIZEN_ID_RE = re.compile(r"^[0-9]{12}$")
@@ -152,3 +182,836 @@ def _save_members(*, household: Household, members: list[dict[str, Any]]) -> Non
     for pk, member in existing.items():
         if pk not in kept:
             member.delete()
+
+
+# --- The annual review (Decision 24/2021/QĐ-TTg) ------------------------------------------------------------
+
+MEMBER_FACTS = ("work", "disability_allowance", "health_insurance", "malnourished", "education", "in_training", "in_school", "can_work")
+MEMBER_BOOL_FACTS = frozenset({"disability_allowance", "health_insurance", "malnourished", "in_training", "in_school", "can_work"})
+DWELLING_FACTS = (
+    "no_house", "walls_durable", "columns_durable", "roof_durable", "floor_area", "safe_water", "hygienic_latrine",
+    "internet", "tv", "radio", "computer", "phone", "waste_treated",
+)
+# The periodic review runs from 1 September to 14 December (Decision 24/2021/QĐ-TTg Art. 3).
+PERIODIC_WINDOW = ((9, 1), (12, 14))
+
+# The steps of Decision 24/2021/QĐ-TTg Art. 4, one at a time: (from, to) → action. Anything else is refused.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (ReviewState.DRAFT, ReviewState.REVIEWED): ReviewAction.SUBMIT,
+    (ReviewState.REVIEWED, ReviewState.DRAFT): ReviewAction.SEND_BACK,
+    (ReviewState.REVIEWED, ReviewState.AGREED): ReviewAction.AGREE,
+    (ReviewState.AGREED, ReviewState.POSTED): ReviewAction.POST,
+    (ReviewState.POSTED, ReviewState.RECOGNISED): ReviewAction.RECOGNISE,
+    (ReviewState.RECOGNISED, ReviewState.CONFIRMED): ReviewAction.CONFIRM,
+    (ReviewState.RECOGNISED, ReviewState.DRAFT): ReviewAction.REOPEN,
+    (ReviewState.CONFIRMED, ReviewState.DRAFT): ReviewAction.REOPEN,
+}
+# The district confirms the communes' lists and alone reopens a recognised review.
+DISTRICT_ACTIONS = frozenset({ReviewAction.CONFIRM, ReviewAction.REOPEN})
+STEP_ORDER = " → ".join(label for _, label in ReviewState.choices)
+
+
+def in_periodic_window(day: dt.date) -> bool:
+    (m1, d1), (m2, d2) = PERIODIC_WINDOW
+    return (m1, d1) <= (day.month, day.day) <= (m2, d2)
+
+
+def is_district_user(user: Any) -> bool:
+    """District officers and administrators (the roles that confirm and reopen)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (getattr(user, "is_superuser", False) or getattr(user, "is_district_officer", False) or getattr(user, "is_admin_role", False))
+    )
+
+
+def review_standard(*, year: int) -> PovertyStandard:
+    """The standard whose review years include `year`."""
+    try:
+        return PovertyStandard.objects.for_year(year)
+    except PovertyStandard.DoesNotExist:
+        raise ValidationError({"year": f"Chưa có chuẩn nghèo áp dụng cho năm rà soát {year}."}) from None
+
+
+def _noun(review: AnnualReview) -> str:
+    return f"Kết quả rà soát năm {review.year} của hộ {review.household.code}"
+
+
+def _bool(value: Any) -> bool | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "co", "có")
+    return bool(value)
+
+
+def review_facts(*, household: Household, facts: Mapping[str, Any] | None, on: dt.date) -> dict[str, Any]:
+    """The facts as stored on a review: the registry's members on the review date (name, sex, birth date,
+    relation) with the answers recorded for them, and the dwelling. Invalid answers are refused."""
+    facts = facts or {}
+    given = {str(m.get("id")): m for m in facts.get("members") or [] if m.get("id") not in (None, "")}
+    members: list[dict[str, Any]] = []
+    for m in household.members.order_by("order", "id"):
+        if m.birth_date and m.birth_date > on:
+            continue  # born after the review date
+        row: dict[str, Any] = {
+            "id": m.pk, "name": m.full_name, "sex": m.sex, "relation": m.relation,
+            "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+        }
+        answers = given.get(str(m.pk), {})
+        for key in MEMBER_FACTS:
+            value = answers.get(key)
+            if value in (None, ""):
+                continue
+            field = f"facts.members.{m.pk}.{key}"
+            if key in MEMBER_BOOL_FACTS:
+                value = _bool(value)
+            elif key == "work" and value not in poverty.WORK_LABELS:
+                raise ValidationError({field: f"Tình trạng việc làm không hợp lệ: {value}."})
+            elif key == "education" and value not in poverty.EDUCATION_LEVELS:
+                raise ValidationError({field: f"Trình độ học vấn không hợp lệ: {value}."})
+            row[key] = value
+        members.append(row)
+    dwelling: dict[str, Any] = {}
+    for key, value in (facts.get("dwelling") or {}).items():
+        if key not in DWELLING_FACTS or value in (None, ""):
+            continue
+        if key == "floor_area":
+            try:
+                value = round(float(str(value).replace(",", ".")), 1)
+            except ValueError:
+                raise ValidationError({"facts.dwelling.floor_area": "Diện tích nhà ở phải là một số (m²)."}) from None
+            if value < 0 or value > 10000:
+                raise ValidationError({"facts.dwelling.floor_area": "Diện tích nhà ở phải từ 0 đến 10.000 m²."})
+        else:
+            value = _bool(value)
+        dwelling[key] = value
+    return {"members": members, "dwelling": dwelling}
+
+
+def _ethnic_minority(household: Household) -> bool:
+    """An ethnic-minority household: its head or the head's spouse belongs to an ethnic minority (to confirm);
+    a household with neither recorded counts when any member does."""
+    members = household.members.all()
+    core = members.filter(relation__in=(Relation.HEAD, Relation.SPOUSE))
+    pool = core if core.exists() else members
+    return pool.filter(ethnic_group__minority=True).exists()
+
+
+def _history_of(household_id: int, year: int) -> dict[int, str]:
+    return dict(AnnualReview.objects.filter(household_id=household_id).exclude(year=year).values_list("year", "classification"))
+
+
+def _check_version(review: AnnualReview, version: int | None) -> None:
+    if version is not None and int(version) != review.version:
+        raise stale_version_error(obj=review, noun=_noun(review))
+
+
+def _check_editable(review: AnnualReview) -> None:
+    if review.state in LOCKED_STATES:
+        decision = f" (quyết định số {review.decision_number})" if review.decision_number else ""
+        raise ValidationError(
+            f"{_noun(review)} đã được Chủ tịch UBND xã công nhận{decision}: muốn sửa, Phòng Lao động - TB&XH huyện "
+            "phải mở lại kết quả và ghi lý do.",
+            code="locked",
+        )
+    if review.state in (ReviewState.AGREED, ReviewState.POSTED) and not review.complaints.filter(status=ComplaintStatus.OPEN).exists():
+        raise ValidationError(
+            f"{_noun(review)} đã được họp thôn thống nhất: chỉ sửa khi phúc tra một khiếu nại, phản ánh "
+            "(ghi nhận khiếu nại trước khi sửa).",
+            code="agreed",
+        )
+
+
+def _round_for(*, commune: AdministrativeUnit, year: int, started_on: dt.date | None = None) -> ReviewRound:
+    rnd, _ = ReviewRound.objects.get_or_create(commune=commune, year=year, defaults={"started_on": started_on})
+    return rnd
+
+
+def _codes_to(model: type, values: Iterable[Any] | None, field: str) -> list[Any] | None:
+    if values is None:
+        return None
+    items = list(values)
+    objs = [v for v in items if isinstance(v, model)]
+    codes = [str(v) for v in items if not isinstance(v, model)]
+    found = {o.code: o for o in model.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({field: f"Mã không có trong danh mục: {', '.join(unknown)}."})
+    return objs + [found[c] for c in codes]
+
+
+def _apply_classification(review: AnnualReview, rules: poverty.Standard, history: Mapping[int, str]) -> poverty.Classification:
+    deprived = [code for code in rules.indicators if (review.indicators.get(code) or {}).get("deprived")]
+    result = poverty.classify(rules, area=review.area, income_per_capita_month=review.income_per_capita_month, deprivations=deprived)
+    earlier = {y: c for y, c in history.items() if y < review.year}
+    review.classification = result.category
+    review.deprivation_count = result.deprivation_count
+    review.deprivation_mask = poverty.deprivation_mask(rules, result.deprived)
+    review.reasons = list(result.reasons)
+    review.previous_classification = earlier[max(earlier)] if earlier else ""
+    review.change = poverty.change(result.category, earlier, year=review.year)
+    return result
+
+
+def _refresh_later_changes(*, household_id: int, year: int, user: Any) -> None:
+    """A saved review changes the history the later years' changes are computed from."""
+    later = list(AnnualReview.objects.filter(household_id=household_id, year__gt=year).order_by("year"))
+    if not later:
+        return
+    history = dict(AnnualReview.objects.filter(household_id=household_id).values_list("year", "classification"))
+    for r in later:
+        earlier = {y: c for y, c in history.items() if y < r.year}
+        change = poverty.change(r.classification, earlier, year=r.year)
+        previous = earlier[max(earlier)] if earlier else ""
+        if (change, previous) != (r.change, r.previous_classification):
+            r.change, r.previous_classification = change, previous
+            r._history_user = user
+            r._change_reason = f"Tính lại biến động sau khi sửa kết quả năm {year}"
+            r.save(update_fields=["change", "previous_classification", "updated_at"])
+
+
+def _event(review: AnnualReview, action: str, from_state: str, user: Any, note: str = "") -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        review=review, action=action, from_state=from_state, to_state=review.state,
+        by=user if getattr(user, "pk", None) else None, note=note,
+    )
+
+
+def _link_application(review: AnnualReview) -> None:
+    ReviewApplication.objects.filter(
+        household_id=review.household_id, year=review.year, review__isnull=True,
+        status__in=(ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING),
+    ).update(review=review, status=ApplicationStatus.REVIEWING)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    household: Household,
+    year: int,
+    user: Any = None,
+    review_date: dt.date | None = None,
+    income_total_12m: int | None = None,
+    income_per_capita_month: int | None = None,
+    member_count: int | None = None,
+    facts: Mapping[str, Any] | None = None,
+    deprivations: Iterable[str] | None = None,
+    override_reasons: Mapping[str, str] | None = None,
+    causes: Iterable[Any] | None = None,
+    needs: Iterable[Any] | None = None,
+    no_working_capacity: bool | None = None,
+    person_of_merit: bool | None = None,
+    notes: str | None = None,
+    kind: str | None = None,
+    version: int | None = None,
+) -> AnnualReview:
+    """Create or update a household's review of `year`; classification and change are computed, never typed.
+
+    - The standard is the one whose review years include `year`; the commune, village, area (which income line)
+      and ethnic-minority flag are those on the review date (`household_place_on`).
+    - `facts` (member and dwelling answers) derive the indicators they settle; `deprivations` are the indicator
+      codes the officer ticked (None keeps what was entered before, and follows the facts where they settle
+      it). Ticking against a derived value needs a reason in `override_reasons`.
+    - Income: the 12-month total (per person per month computed, rounded up) or the per-person figure directly.
+    - `version` is the version the user read: a newer saved version is refused (StaleVersion names who saved it).
+    - A recognised review is locked; one agreed at the village meeting changes only while a complaint is open.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    review = AnnualReview.objects.select_for_update().filter(household=household, year=year).first()
+    creating = review is None
+    if review is not None:
+        _check_version(review, version)
+        _check_editable(review)
+    today = timezone.localdate()
+    if review_date is None:
+        review_date = review.review_date if review is not None else (today if today.year == year else dt.date(year, 12, 1))
+    if review_date.year != year:
+        raise ValidationError({"review_date": f"Ngày rà soát phải thuộc năm {year}."})
+    if review_date > today:
+        raise ValidationError({"review_date": "Ngày rà soát không được sau ngày hôm nay."})
+    standard = review_standard(year=year)
+    rules = standard.to_rules()
+    commune, village = household_place_on(household=household, on=review_date)
+    if review is None:
+        review = AnnualReview(household=household, year=year, created_by=user if getattr(user, "pk", None) else None)
+    review.review_date = review_date
+    review.standard = standard
+    review.commune = commune
+    review.village = village
+    review.area = commune.area
+    review.ethnic_minority = _ethnic_minority(household)
+    if kind is None and creating:
+        open_application = ReviewApplication.objects.filter(
+            household=household, year=year, status__in=(ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING)
+        ).exists()
+        kind = ReviewKind.REGULAR if open_application and not in_periodic_window(review_date) else ReviewKind.PERIODIC
+    if kind is not None:
+        if kind not in ReviewKind.values:
+            raise ValidationError({"kind": "Loại rà soát không hợp lệ."})
+        review.kind = kind
+
+    # Facts and indicators.
+    if facts is not None:
+        stored = review_facts(household=household, facts=facts, on=review_date) if facts else {}
+    else:
+        stored = review.facts or {}
+    review.facts = stored
+    derived = poverty.derive_indicators(rules, facts=stored, on=review_date) if stored else {}
+    reasons = {c: (v or {}).get("reason", "") for c, v in (review.indicators or {}).items()}
+    reasons.update({str(k): v for k, v in (override_reasons or {}).items()})
+    if deprivations is not None:
+        ticked = {str(c) for c in deprivations}
+        unknown = ticked - set(rules.indicators)
+        if unknown:
+            raise ValidationError({"deprivations": f"Chỉ số không thuộc chuẩn {standard.code}: {', '.join(sorted(unknown))}."})
+        entered: dict[str, bool] | None = {code: code in ticked for code in rules.indicators}
+    else:
+        # Keep what the officer entered or overrode; follow the facts where the value was derived.
+        entered = {c: bool(v.get("deprived")) for c, v in (review.indicators or {}).items() if v.get("source") != poverty.DERIVED}
+    values, missing = poverty.resolve_indicators(rules, derived, entered, reasons)
+    if missing:
+        raise ValidationError({
+            f"indicators.{code}": (
+                f"Chỉ số {code} ({rules.indicators[code]}): theo thông tin hộ là "
+                f"«{'thiếu hụt' if derived[code].deprived else 'không thiếu hụt'}» ({derived[code].explanation}) "
+                "Muốn ghi khác phải nêu lý do."
+            )
+            for code in missing
+        })
+    review.indicators = {code: v.as_json() for code, v in values.items()}
+
+    # Members and income (Decision 24: total income of the last 12 months ÷ members ÷ 12).
+    if member_count is None:
+        member_count = len(stored.get("members") or []) or review.member_count or household.members.count()
+    if not member_count or int(member_count) < 1:
+        raise ValidationError({"member_count": "Hộ phải có ít nhất một nhân khẩu."})
+    review.member_count = int(member_count)
+    if income_total_12m is not None:
+        if int(income_total_12m) < 0:
+            raise ValidationError({"income_total_12m": "Tổng thu nhập không được âm."})
+        review.income_total_12m = int(income_total_12m)
+        review.income_per_capita_month = poverty.income_per_capita_month(review.income_total_12m, review.member_count)
+    elif income_per_capita_month is not None:
+        if int(income_per_capita_month) < 0:
+            raise ValidationError({"income_per_capita_month": "Thu nhập bình quân không được âm."})
+        review.income_total_12m = None
+        review.income_per_capita_month = int(income_per_capita_month)
+    elif review.income_total_12m is not None:
+        review.income_per_capita_month = poverty.income_per_capita_month(review.income_total_12m, review.member_count)
+    elif creating:
+        raise ValidationError({"income_total_12m": "Chưa nhập thu nhập của hộ."})
+
+    _apply_classification(review, rules, _history_of(household.pk, year))
+    if no_working_capacity is None and stored:
+        no_working_capacity = poverty.no_working_capacity(stored, review_date)
+    if no_working_capacity is not None:
+        review.no_working_capacity = bool(no_working_capacity)
+    if person_of_merit is not None:
+        review.person_of_merit = bool(person_of_merit)
+    if notes is not None:
+        review.notes = nfc_line(notes) if "\n" not in notes else notes.strip()
+    review.round = _round_for(commune=commune, year=year, started_on=review_date)
+    review.updated_by = user if getattr(user, "pk", None) else None
+    if not creating:
+        review.version += 1  # the row is locked (select_for_update), so this cannot race
+    review._history_user = review.updated_by
+    causes_list = _codes_to(PovertyCause, causes, "causes")
+    needs_list = _codes_to(SupportNeed, needs, "needs")
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError as exc:  # someone created this household's review of the year a moment ago
+        raise StaleVersion(
+            f"Hộ {household.code} vừa được người khác tạo kết quả rà soát năm {year}. Tải lại trang để xem.",
+        ) from exc
+    if causes_list is not None:
+        review.causes.set(causes_list)
+    if needs_list is not None:
+        review.needs.set(needs_list)
+    if creating:
+        _event(review, ReviewAction.CREATE, "", user)
+    _link_application(review)
+    _refresh_later_changes(household_id=household.pk, year=year, user=review.updated_by)
+    return review
+
+
+def _move(review: AnnualReview, to_state: str, action: str, user: Any, note: str = "") -> AnnualReview:
+    from_state = review.state
+    review.state = to_state
+    review.version += 1
+    review.updated_by = user if getattr(user, "pk", None) else None
+    review._history_user = review.updated_by
+    review._change_reason = ReviewAction(action).label
+    review.save()
+    _event(review, action, from_state, user, note)
+    return review
+
+
+@transaction.atomic
+def review_transition(
+    *,
+    review: AnnualReview,
+    to_state: str,
+    user: Any,
+    note: str = "",
+    version: int | None = None,
+    meeting: VillageMeeting | None = None,
+    posting: PublicPosting | None = None,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+) -> AnnualReview:
+    """Move a review one step along Decision 24/2021/QĐ-TTg (Art. 4): draft → reviewed → agreed at the village
+    meeting → posted → recognised by the commune chairman → confirmed by the district. A step cannot be
+    skipped; the district alone confirms and reopens (with a reason) a recognised review."""
+    from django.core.exceptions import PermissionDenied
+
+    review = AnnualReview.objects.select_for_update(of=("self",)).select_related("household").get(pk=review.pk)
+    _check_version(review, version)
+    if to_state not in ReviewState.values:
+        raise ValidationError({"state": f"Trạng thái không hợp lệ: {to_state}."})
+    action = TRANSITIONS.get((review.state, to_state))
+    if action is None:
+        raise ValidationError(
+            f"Không thể chuyển {_noun(review).lower()} từ «{ReviewState(review.state).label}» sang "
+            f"«{ReviewState(to_state).label}»: các bước phải đi lần lượt ({STEP_ORDER}).",
+            code="invalid_transition",
+        )
+    if action in DISTRICT_ACTIONS and not is_district_user(user):
+        verb = "xác nhận" if action == ReviewAction.CONFIRM else "mở lại"
+        raise PermissionDenied(f"Chỉ Phòng Lao động - TB&XH huyện được {verb} kết quả rà soát đã công nhận.")
+    note = (note or "").strip()
+    if action == ReviewAction.SEND_BACK and meeting is not None:
+        if meeting.outcome != MeetingOutcome.REDO:
+            raise ValidationError("Cuộc họp này đã thống nhất kết quả, không trả lại.")
+        action = ReviewAction.REDO
+    if action == ReviewAction.AGREE:
+        if meeting is None or meeting.outcome != MeetingOutcome.AGREED:
+            raise ValidationError("Chỉ họp thôn (từ 50 % người dự họp đồng ý trở lên) mới thống nhất được kết quả rà soát.")
+        if meeting.round_id != review.round_id or meeting.village_id != review.village_id:
+            raise ValidationError("Cuộc họp này không phải của thôn và đợt rà soát của hộ.")
+        review.meeting = meeting
+    if action == ReviewAction.POST:
+        if posting is None:
+            raise ValidationError("Chưa ghi nhận việc niêm yết công khai của thôn.")
+        if posting.round_id != review.round_id or posting.village_id != review.village_id:
+            raise ValidationError("Lần niêm yết này không phải của thôn và đợt rà soát của hộ.")
+        review.posting = posting
+    if action == ReviewAction.RECOGNISE:
+        number = nfc_line(decision_number)
+        if not number or decision_date is None:
+            raise ValidationError({"decision_number": "Phải ghi số và ngày quyết định công nhận của Chủ tịch UBND xã."})
+        if review.complaints.filter(status=ComplaintStatus.OPEN).exists():
+            raise ValidationError(f"{_noun(review)} còn khiếu nại, phản ánh chưa phúc tra xong.")
+        if review.posting is not None and decision_date <= review.posting.posted_until:
+            raise ValidationError(
+                {"decision_date": f"Chưa hết thời gian niêm yết (đến hết ngày {review.posting.posted_until:%d/%m/%Y})."}
+            )
+        review.decision_number, review.decision_date = number, decision_date
+    if action == ReviewAction.REOPEN:
+        if not note:
+            raise ValidationError({"note": "Phải ghi lý do mở lại kết quả rà soát đã công nhận."})
+        review.decision_number, review.decision_date = "", None
+        review.meeting, review.posting = None, None
+    if action in (ReviewAction.SEND_BACK, ReviewAction.REDO):
+        review.meeting = meeting if action == ReviewAction.REDO else None
+    return _move(review, to_state, action, user, note)
+
+
+def review_reopen(*, review: AnnualReview, user: Any, reason: str, version: int | None = None) -> AnnualReview:
+    """The district reopens a recognised (or confirmed) review, with a reason that is kept."""
+    return review_transition(review=review, to_state=ReviewState.DRAFT, user=user, note=reason, version=version)
+
+
+def _village_in_round(*, commune: AdministrativeUnit, year: int, village: AdministrativeUnit) -> ReviewRound:
+    rnd = ReviewRound.objects.filter(commune=commune, year=year).first()
+    if rnd is None or not AnnualReview.objects.filter(round=rnd, village=village).exists():
+        raise ValidationError({"village": f"{village.name} chưa có phiếu rà soát nào của {commune.name} năm {year}."})
+    return rnd
+
+
+@transaction.atomic
+def village_meeting_record(
+    *,
+    commune: AdministrativeUnit,
+    year: int,
+    village: AdministrativeUnit,
+    held_on: dt.date,
+    attendance: int,
+    agreeing: int,
+    user: Any,
+    chaired_by: str = "",
+    minutes_note: str = "",
+) -> VillageMeeting:
+    """Record the village meeting (Decision 24/2021/QĐ-TTg Art. 4.3). With at least 50 % of those present
+    agreeing, the village's completed reviews are agreed; below that they go back to the survey (step 2)."""
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "Ngày họp không được sau ngày hôm nay."})
+    try:
+        attendance, agreeing = int(attendance), int(agreeing)
+        agrees = poverty.meeting_agrees(attendance=attendance, agreeing=agreeing)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"agreeing": str(exc) or "Số người không hợp lệ."}) from None
+    rnd = _village_in_round(commune=commune, year=year, village=village)
+    reviews = list(
+        AnnualReview.objects.select_for_update(of=("self",)).select_related("household")
+        .filter(round=rnd, village=village, state=ReviewState.REVIEWED).order_by("household__code")
+    )
+    if not reviews:
+        raise ValidationError("Thôn chưa có phiếu rà soát nào đã hoàn thành (chờ họp thôn) để đưa ra cuộc họp.")
+    meeting = VillageMeeting.objects.create(
+        round=rnd, village=village, held_on=held_on, chaired_by=nfc_line(chaired_by) or "", attendance=attendance,
+        agreeing=agreeing, outcome=MeetingOutcome.AGREED if agrees else MeetingOutcome.REDO, review_count=len(reviews),
+        minutes_note=minutes_note or "", recorded_by=user if getattr(user, "pk", None) else None,
+    )
+    share = f"{agreeing}/{attendance} người dự họp đồng ý ({100 * agreeing / attendance:.1f} %)".replace(".", ",")
+    for review in reviews:
+        if agrees:
+            review.meeting = meeting
+            _move(review, ReviewState.AGREED, ReviewAction.AGREE, user, f"Họp thôn ngày {held_on:%d/%m/%Y}: {share}.")
+        else:
+            review.meeting = meeting
+            _move(
+                review, ReviewState.DRAFT, ReviewAction.REDO, user,
+                f"Họp thôn ngày {held_on:%d/%m/%Y}: chỉ {share}, dưới 50 %: rà soát lại (Quyết định 24/2021/QĐ-TTg, Điều 4).",
+            )
+    return meeting
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The last day of a period of `days` working days starting on `start` (Saturdays and Sundays skipped;
+    public holidays are not known to the system)."""
+    day = start
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    counted = 1
+    while counted < max(1, days):
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
+@transaction.atomic
+def posting_record(
+    *,
+    commune: AdministrativeUnit,
+    year: int,
+    village: AdministrativeUnit,
+    posted_from: dt.date,
+    user: Any,
+    posted_until: dt.date | None = None,
+    place: str = "",
+) -> PublicPosting:
+    """Record the public posting of a village's agreed results (Decision 24/2021/QĐ-TTg Art. 4.4); the agreed
+    reviews become posted. The period defaults to the working days set in ReviewSettings (about 3, to confirm)."""
+    if posted_from > timezone.localdate():
+        raise ValidationError({"posted_from": "Ngày niêm yết không được sau ngày hôm nay."})
+    posted_until = posted_until or add_working_days(posted_from, ReviewSettings.current().posting_working_days)
+    if posted_until < posted_from:
+        raise ValidationError({"posted_until": "Ngày kết thúc niêm yết phải sau ngày bắt đầu."})
+    rnd = _village_in_round(commune=commune, year=year, village=village)
+    reviews = list(
+        AnnualReview.objects.select_for_update(of=("self",)).select_related("household", "meeting")
+        .filter(round=rnd, village=village, state=ReviewState.AGREED).order_by("household__code")
+    )
+    if not reviews:
+        raise ValidationError("Thôn chưa có kết quả nào đã được họp thôn thống nhất để niêm yết.")
+    if any(r.meeting and r.meeting.held_on > posted_from for r in reviews):
+        raise ValidationError({"posted_from": "Ngày niêm yết phải từ ngày họp thôn trở đi."})
+    posting = PublicPosting.objects.create(
+        round=rnd, village=village, posted_from=posted_from, posted_until=posted_until,
+        place=nfc_line(place) or PublicPosting._meta.get_field("place").default, review_count=len(reviews),
+        recorded_by=user if getattr(user, "pk", None) else None,
+    )
+    for review in reviews:
+        review.posting = posting
+        _move(review, ReviewState.POSTED, ReviewAction.POST, user, f"Niêm yết từ {posted_from:%d/%m/%Y} đến {posted_until:%d/%m/%Y}.")
+    return posting
+
+
+@transaction.atomic
+def round_recognise(
+    *, commune: AdministrativeUnit, year: int, decision_number: str, decision_date: dt.date, user: Any
+) -> tuple[ReviewRound, int, list[str]]:
+    """The commune chairman recognises the lists (Decision 24/2021/QĐ-TTg Art. 4.5): every posted review whose
+    posting has ended and that has no open complaint. Returns the round, how many were recognised, and why
+    others were left."""
+    number = nfc_line(decision_number)
+    if not number or decision_date is None:
+        raise ValidationError({"decision_number": "Phải ghi số và ngày quyết định công nhận của Chủ tịch UBND xã."})
+    if decision_date > timezone.localdate():
+        raise ValidationError({"decision_date": "Ngày quyết định không được sau ngày hôm nay."})
+    rnd = ReviewRound.objects.select_for_update().filter(commune=commune, year=year).first()
+    if rnd is None:
+        raise ValidationError(f"{commune.name} chưa có đợt rà soát năm {year}.")
+    reviews = list(
+        AnnualReview.objects.select_for_update(of=("self",)).select_related("household", "posting")
+        .filter(round=rnd, state=ReviewState.POSTED).order_by("household__code")
+    )
+    complained = set(Complaint.objects.filter(review__in=reviews, status=ComplaintStatus.OPEN).values_list("review_id", flat=True))
+    done, left = 0, []
+    for review in reviews:
+        if review.pk in complained:
+            left.append(f"Hộ {review.household.code}: còn khiếu nại chưa phúc tra xong.")
+            continue
+        if review.posting is not None and decision_date <= review.posting.posted_until:
+            left.append(f"Hộ {review.household.code}: chưa hết thời gian niêm yết (đến {review.posting.posted_until:%d/%m/%Y}).")
+            continue
+        review.decision_number, review.decision_date = number, decision_date
+        _move(review, ReviewState.RECOGNISED, ReviewAction.RECOGNISE, user, f"Quyết định số {number} ngày {decision_date:%d/%m/%Y}.")
+        done += 1
+    if not done:
+        raise ValidationError(
+            "Không có kết quả nào đủ điều kiện công nhận (phải đã niêm yết xong và không còn khiếu nại)."
+            + (" " + " ".join(left[:5]) if left else "")
+        )
+    rnd.decision_number, rnd.decision_date = number, decision_date
+    rnd.recognised_by = user if getattr(user, "pk", None) else None
+    rnd.recognised_at = timezone.now()
+    rnd.save()
+    return rnd, done, left
+
+
+@transaction.atomic
+def round_confirm(*, commune: AdministrativeUnit, year: int, user: Any, note: str = "") -> tuple[ReviewRound, int]:
+    """The district confirms a commune's recognised results (Decision 24/2021/QĐ-TTg Art. 4.6)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not is_district_user(user):
+        raise PermissionDenied("Chỉ Phòng Lao động - TB&XH huyện được xác nhận kết quả rà soát của xã.")
+    rnd = ReviewRound.objects.select_for_update().filter(commune=commune, year=year).first()
+    if rnd is None:
+        raise ValidationError(f"{commune.name} chưa có đợt rà soát năm {year}.")
+    reviews = list(AnnualReview.objects.select_for_update(of=("self",)).select_related("household").filter(round=rnd, state=ReviewState.RECOGNISED))
+    if not reviews:
+        raise ValidationError("Xã chưa có kết quả nào được Chủ tịch UBND xã công nhận để huyện xác nhận.")
+    for review in reviews:
+        _move(review, ReviewState.CONFIRMED, ReviewAction.CONFIRM, user, note)
+    rnd.confirmed_by, rnd.confirmed_at, rnd.confirmation_note = user, timezone.now(), note or ""
+    rnd.save()
+    return rnd, len(reviews)
+
+
+@transaction.atomic
+def complaint_record(*, review: AnnualReview, received_on: dt.date, complainant: str, content: str, user: Any) -> Complaint:
+    """A complaint about a result under posting (Decision 24/2021/QĐ-TTg Art. 4.4): recognition waits for its re-check."""
+    if review.state not in (ReviewState.AGREED, ReviewState.POSTED):
+        raise ValidationError("Chỉ ghi nhận khiếu nại, phản ánh về kết quả đã họp thôn hoặc đang niêm yết.")
+    if not nfc_line(complainant) or not (content or "").strip():
+        raise ValidationError({"content": "Phải ghi người khiếu nại và nội dung khiếu nại, phản ánh."})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "Ngày nhận không được sau ngày hôm nay."})
+    return Complaint.objects.create(
+        round_id=review.round_id, review=review, received_on=received_on, complainant=nfc_line(complainant),
+        content=content.strip(), recorded_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, status: str, resolution: str, user: Any) -> Complaint:
+    """Close a complaint after the re-check: the result changed (the review was corrected) or kept."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.OPEN:
+        raise ValidationError("Khiếu nại này đã được xử lý.")
+    if status not in (ComplaintStatus.CHANGED, ComplaintStatus.KEPT):
+        raise ValidationError({"status": "Chọn kết quả phúc tra: điều chỉnh hoặc giữ nguyên."})
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": "Phải ghi kết quả phúc tra."})
+    complaint.status, complaint.resolution = status, resolution.strip()
+    complaint.resolved_by = user if getattr(user, "pk", None) else None
+    complaint.resolved_at = timezone.now()
+    complaint.save()
+    return complaint
+
+
+def application_dates(received_on: dt.date, settings: ReviewSettings | None = None) -> tuple[dt.date, dt.date]:
+    """Regular review (Decision 24/2021/QĐ-TTg Art. 5): applications are handled monthly from the 15th, and
+    decided within 15 days: received up to the 15th → handled from that 15th; later → from next month's."""
+    settings = settings or ReviewSettings.current()
+    day = settings.application_day
+    if received_on.day <= day:
+        start = received_on.replace(day=day)
+    else:
+        nxt = (received_on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        start = nxt.replace(day=day)
+    return start, start + dt.timedelta(days=settings.application_decision_days)
+
+
+@transaction.atomic
+def application_receive(
+    *, household: Household, received_on: dt.date, request: str, user: Any, applicant: str = "", reason: str = ""
+) -> ReviewApplication:
+    """Receive a household's application for the regular review; the commune is the one of the receipt date."""
+    if request not in ApplicationRequest.values:
+        raise ValidationError({"request": "Chọn nội dung đề nghị."})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "Ngày nhận đơn không được sau ngày hôm nay."})
+    if ReviewApplication.objects.filter(
+        household=household, year=received_on.year, status__in=(ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING)
+    ).exists():
+        raise ValidationError(f"Hộ {household.code} đang có đơn đề nghị chưa xử lý xong.")
+    commune, _ = household_place_on(household=household, on=received_on)
+    handle_from, decide_by = application_dates(received_on)
+    application = ReviewApplication.objects.create(
+        household=household, commune=commune, year=received_on.year, request=request, received_on=received_on,
+        applicant=nfc_line(applicant) or household.head_name, reason=(reason or "").strip(), handle_from=handle_from,
+        decide_by=decide_by, recorded_by=user if getattr(user, "pk", None) else None,
+    )
+    existing = AnnualReview.objects.filter(household=household, year=received_on.year).first()
+    if existing is not None and existing.state not in LOCKED_STATES:
+        application.review, application.status = existing, ApplicationStatus.REVIEWING
+        application.save(update_fields=["review", "status"])
+    return application
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: ReviewApplication,
+    approved: bool,
+    decided_on: dt.date,
+    user: Any,
+    decision_number: str = "",
+    refusal_reason: str = "",
+) -> ReviewApplication:
+    """Decide an application: approval is the chairman's recognition of the household's review of the year
+    (which must have gone through the steps); a refusal needs written reasons."""
+    application = ReviewApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REFUSED):
+        raise ValidationError("Đơn này đã có kết quả.")
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "Ngày quyết định không được sau ngày hôm nay."})
+    if approved:
+        review = application.review
+        if review is None:
+            raise ValidationError("Hộ chưa được rà soát theo đơn này.")
+        if review.state == ReviewState.POSTED:
+            review_transition(
+                review=review, to_state=ReviewState.RECOGNISED, user=user, decision_number=decision_number,
+                decision_date=decided_on, note="Rà soát thường xuyên theo đơn đề nghị.",
+            )
+        elif review.state not in LOCKED_STATES:
+            raise ValidationError(
+                f"Kết quả rà soát của hộ đang ở bước «{ReviewState(review.state).label}»: phải họp thôn và niêm yết xong mới công nhận."
+            )
+        application.status, application.decision_number = ApplicationStatus.APPROVED, nfc_line(decision_number)
+    else:
+        if not (refusal_reason or "").strip():
+            raise ValidationError({"refusal_reason": "Không công nhận phải có lý do bằng văn bản."})
+        application.status, application.refusal_reason = ApplicationStatus.REFUSED, refusal_reason.strip()
+    application.decided_on = decided_on
+    application.decided_by = user if getattr(user, "pk", None) else None
+    application.save()
+    return application
+
+
+# --- Reclassification (after a correction of a standard) ---------------------------------------------------
+
+
+def _bulk_update_rows(columns: list[str], rows: list[tuple], casts: dict[str, str] | None = None) -> None:
+    """Update review rows by id in few statements: (id, value per column) tuples. One UPDATE … FROM (VALUES …) per
+    2,000 rows on PostgreSQL, a prepared statement run many times on SQLite (both far faster than bulk_update)."""
+    if not rows:
+        return
+    table = AnnualReview._meta.db_table
+    casts = casts or {}
+    now = timezone.now()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            sets = ", ".join(f"{c} = v.{c}{casts.get(c, '')}" for c in columns)
+            names = ", ".join(["id", *columns, "u"])
+            template = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ", %s::timestamptz)"
+            execute_values(
+                cur.cursor, f"UPDATE {table} AS t SET {sets}, updated_at = v.u FROM (VALUES %s) AS v({names}) WHERE t.id = v.id",
+                [row + (now,) for row in rows], template=template, page_size=2000,
+            )
+        else:
+            sets = ", ".join(f"{c} = %s" for c in columns)
+            cur.executemany(f"UPDATE {table} SET {sets}, updated_at = %s WHERE id = %s", [(*row[1:], now, row[0]) for row in rows])
+
+
+@transaction.atomic
+def reviews_reclassify(*, year: int, user: Any = None, progress: Any = None) -> dict[str, int]:
+    """Classify every review of `year` again with the standard as it is now (after a correction of a line or an
+    indicator), and recompute the changes of that year and the later ones. Runs over the whole district in a
+    few queries: values in, results computed with `households.poverty`, changed rows written in bulk. Reviews
+    whose classification changed get a history entry and a workflow note; `progress(percent)` is called as it goes.
+    """
+    import json
+
+    from django.db.models import OuterRef, Subquery, TextField
+    from django.db.models.functions import Cast
+
+    standard = review_standard(year=year)
+    rules = standard.to_rules()
+    codes = list(rules.indicators)
+    before = AnnualReview.objects.filter(year__lt=year)
+    ever_poor = set(before.filter(classification=poverty.POOR).values_list("household_id", flat=True).distinct())
+    ever_near = set(before.filter(classification=poverty.NEAR_POOR).values_list("household_id", flat=True).distinct())
+    latest = AnnualReview.objects.filter(household_id=OuterRef("household_id"), year__lt=year).order_by("-year")
+    rows = list(
+        AnnualReview.objects.filter(year=year).annotate(
+            reasons_text=Cast("reasons", TextField()), latest_previous=Subquery(latest.values("classification")[:1])
+        ).values_list(
+            "id", "household_id", "area", "income_per_capita_month", "indicators", "deprivation_mask", "classification",
+            "change", "previous_classification", "deprivation_count", "reasons_text", "latest_previous",
+        ).iterator(chunk_size=20000)
+    )
+    if progress:
+        progress(20)
+    changed: list[tuple] = []
+    reclassified: list[int] = []
+    moved_households: list[int] = []
+    cache: dict[tuple, tuple[str, int, int, str]] = {}
+    for pk, hh, area, income, indicators, mask, old_c, old_ch, old_p, old_n, old_reasons, previous in rows:
+        deprived = tuple(code for code in codes if (indicators.get(code) or {}).get("deprived"))
+        key = (area, income, deprived)
+        result = cache.get(key)
+        if result is None:
+            r = poverty.classify(rules, area=area, income_per_capita_month=income, deprivations=deprived)
+            result = cache[key] = (r.category, r.deprivation_count, poverty.deprivation_mask(rules, r.deprived),
+                                   json.dumps(list(r.reasons), ensure_ascii=False))
+        category, count, new_mask, reasons_json = result
+        ch = poverty.change_from(category, previous=previous, ever_poor=hh in ever_poor, ever_near_poor=hh in ever_near)
+        if (category, ch, previous or "", count, new_mask, reasons_json) != (old_c, old_ch, old_p, old_n, mask, old_reasons):
+            changed.append((pk, category, ch, previous or "", count, new_mask, reasons_json))
+            if category != old_c:
+                reclassified.append(pk)
+                moved_households.append(hh)
+    if progress:
+        progress(50)
+    _bulk_update_rows(
+        ["classification", "change", "previous_classification", "deprivation_count", "deprivation_mask", "reasons"], changed,
+        casts={"reasons": "::jsonb"},
+    )
+    # Later years: only the changes of households whose classification moved can change.
+    later_changed: list[tuple] = []
+    for start in range(0, len(moved_households), 500):
+        chunk = moved_households[start:start + 500]
+        history: dict[int, dict[int, str]] = {}
+        for hh, y, c in AnnualReview.objects.filter(household_id__in=chunk).values_list("household_id", "year", "classification"):
+            history.setdefault(hh, {})[y] = c
+        for pk, hh, y, ch, p in AnnualReview.objects.filter(household_id__in=chunk, year__gt=year).values_list(
+            "id", "household_id", "year", "change", "previous_classification"
+        ):
+            earlier = {yy: cc for yy, cc in history[hh].items() if yy < y}
+            new_ch = poverty.change(history[hh][y], earlier, year=y)
+            new_p = earlier[max(earlier)] if earlier else ""
+            if (new_ch, new_p) != (ch, p):
+                later_changed.append((pk, new_ch, new_p))
+    _bulk_update_rows(["change", "previous_classification"], later_changed)
+    if progress:
+        progress(80)
+    # A history entry and a workflow note for each review whose classification moved.
+    note = f"Phân loại lại theo {standard.name} (chuẩn {rules.poor_line['rural']:,}/{rules.poor_line['urban']:,} đồng).".replace(",", ".")
+    by = user if getattr(user, "pk", None) else None
+    for start in range(0, len(reclassified), 2000):
+        chunk = list(AnnualReview.objects.filter(pk__in=reclassified[start:start + 2000]))
+        AnnualReview.history.bulk_history_create(chunk, default_user=by, default_change_reason=note)
+        ReviewEvent.objects.bulk_create([
+            ReviewEvent(review=r, action=ReviewAction.RECLASSIFY, from_state=r.state, to_state=r.state, by=by, note=note) for r in chunk
+        ])
+    return {"reviews": len(rows), "updated": len(changed), "reclassified": len(reclassified), "later_changes": len(later_changed)}

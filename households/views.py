@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
@@ -14,8 +17,43 @@ from accounts.scoping import commune_ids, scope
 
 from . import selectors, services
 from .errors import StaleVersion
-from .forms import HouseholdForm, MemberFormSet, household_initial, members_initial
-from .models import AdministrativeUnit, Household, Level, Member
+from .forms import (
+    ApplicationDecisionForm,
+    ApplicationForm,
+    ComplaintForm,
+    ComplaintResolveForm,
+    ConfirmForm,
+    FlagResolveForm,
+    HouseholdForm,
+    MeetingForm,
+    MemberFormSet,
+    PostingForm,
+    RecognitionForm,
+    ReviewForm,
+    TransitionForm,
+    household_initial,
+    members_initial,
+    review_sections,
+)
+from .models import (
+    AdministrativeUnit,
+    AnnualReview,
+    CheckFlag,
+    CheckKind,
+    Complaint,
+    FlagStatus,
+    Household,
+    Job,
+    Level,
+    Member,
+    PublicPosting,
+    ReviewAction,
+    ReviewApplication,
+    ReviewRound,
+    ReviewSettings,
+    ReviewState,
+    VillageMeeting,
+)
 
 REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
 REGISTRY_WRITERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
@@ -65,10 +103,15 @@ def household_detail(request, code: str):
         ),
         code=code,
     )
+    reviews = scope(request.user, household.reviews.select_related("commune", "standard")).order_by("-year")
     return render(
         request,
         "households/household_detail.html",
-        {"household": household, "can_edit": request.user.can_edit_registry, "today": timezone.localdate()},
+        {
+            "household": household, "can_edit": request.user.can_edit_registry, "today": timezone.localdate(),
+            "reviews": reviews, "can_review": request.user.can_edit_registry and request.user.role != Role.AGENCY_OFFICER,
+            "review_year": timezone.localdate().year,
+        },
     )
 
 
@@ -126,3 +169,562 @@ def _attach_errors(form, formset, exc: ValidationError) -> None:
         else:
             for m in msgs:
                 form.add_error(field if field in form.fields else None, m)
+
+
+# --- The annual review (Decision 24/2021/QĐ-TTg) --------------------------------------------------------
+
+REVIEW_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
+# Short column headings of the board's tables (the full labels are in the legend).
+STATE_COLUMNS = [
+    (ReviewState.DRAFT, "Đang rà soát"), (ReviewState.REVIEWED, "Chờ họp thôn"), (ReviewState.AGREED, "Đã thống nhất"),
+    (ReviewState.POSTED, "Niêm yết"), (ReviewState.RECOGNISED, "Xã công nhận"), (ReviewState.CONFIRMED, "Huyện xác nhận"),
+]
+DISTRICT_ROLES = (Role.DISTRICT_OFFICER,)
+FIRST_REVIEW_YEAR = 2016
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _review_year(request) -> int:
+    today = timezone.localdate()
+    year = _int(request.GET.get("year") or request.POST.get("year"), today.year)
+    return max(FIRST_REVIEW_YEAR, min(today.year, year))
+
+
+def _pick_commune(request, year: int):
+    """The commune of the board: the one asked for (by id) among those the user may see, else the user's own."""
+    communes = list(selectors.review_communes(ids=commune_ids(request.user), year=year))
+    wanted = _int(request.GET.get("commune") or request.POST.get("commune"))
+    chosen = next((c for c in communes if c.pk == wanted), None)
+    if chosen is None and wanted is None and request.user.unit_id:
+        chosen = next((c for c in communes if c.pk == request.user.unit_id), None)
+        if chosen is None and request.user.is_commune_officer and communes:
+            chosen = communes[0]
+    if wanted is not None and chosen is None:
+        from django.http import Http404
+
+        raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
+    return chosen, communes
+
+
+def _board_url(commune, year: int, **extra) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    params = {"year": year, **({"commune": commune.pk} if commune else {}), **{k: v for k, v in extra.items() if v}}
+    return reverse("households:review_board") + "?" + urlencode(params)
+
+
+def _villages_with(commune, year: int, state: str):
+    ids = AnnualReview.objects.filter(commune=commune, year=year, state=state).values("village_id")
+    return AdministrativeUnit.objects.filter(pk__in=ids).order_by("name")
+
+
+@role_required(*REVIEW_ROLES)
+def review_board(request):
+    """The commune's review board for a year: progress by village and step, the households to review, the
+    steps to record (village meetings, posting, recognition, the district's confirmation), the printouts."""
+    user = request.user
+    year = _review_year(request)
+    commune, communes = _pick_commune(request, year)
+    context = {"year": year, "years": range(timezone.localdate().year, FIRST_REVIEW_YEAR - 1, -1), "communes": communes,
+               "commune": commune, "is_district": services.is_district_user(user), "can_edit": user.can_edit_registry,
+               "states": ReviewState.choices, "state_columns": STATE_COLUMNS}
+    if commune is None:
+        context["overview"] = selectors.review_progress_by_commune(year=year, ids=commune_ids(user))
+        return render(request, "households/review_board.html", context)
+    village_id = _int(request.GET.get("village"))
+    state = request.GET.get("state", "")
+    todo = request.GET.get("todo") == "1"
+    q = request.GET.get("q", "").strip()
+    households = selectors.review_board_households(commune=commune, year=year, village_id=village_id, state=state, todo=todo, search=q)
+    page = Paginator(households.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    context.update({
+        "board": selectors.review_board(commune=commune, year=year),
+        "page": page, "rows": selectors.review_board_rows(ids=list(page.object_list), year=year),
+        "village_id": village_id, "state": state, "todo": todo, "q": q,
+        "round": ReviewRound.objects.filter(commune=commune, year=year).select_related("recognised_by", "confirmed_by").first(),
+    })
+    if request.htmx and request.htmx.target == "board-rows":
+        return render(request, "households/_board_rows.html", context)
+    context.update({
+        "meeting_form": MeetingForm(villages=_villages_with(commune, year, ReviewState.REVIEWED), initial={"held_on": timezone.localdate()}),
+        "posting_form": PostingForm(villages=_villages_with(commune, year, ReviewState.AGREED), initial={"posted_from": timezone.localdate()}),
+        "recognition_form": RecognitionForm(initial={"decision_date": timezone.localdate()}),
+        "confirm_form": ConfirmForm(),
+        "print_villages": AdministrativeUnit.objects.filter(
+            pk__in=AnnualReview.objects.filter(commune=commune, year=year).values("village_id")
+        ).order_by("name"),
+    })
+    return render(request, "households/review_board.html", context)
+
+
+def _post_step(request, form_class, villages_state: str | None, run):
+    """Shared handling of the commune-level steps posted from the board."""
+    user = request.user
+    year = _review_year(request)
+    commune, _ = _pick_commune(request, year)
+    if commune is None or request.method != "POST":
+        return redirect(_board_url(commune, year))
+    kwargs = {"villages": _villages_with(commune, year, villages_state)} if villages_state else {}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for e in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {e}".lstrip(": "))
+        return redirect(_board_url(commune, year))
+    try:
+        text = run(commune=commune, year=year, data=form.cleaned_data, user=user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện bước này.")
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, text)
+    return redirect(_board_url(commune, year))
+
+
+@role_required(*REVIEW_ROLES)
+def review_meeting(request):
+    def run(*, commune, year, data, user):
+        meeting = services.village_meeting_record(commune=commune, year=year, user=user, **data)
+        if meeting.outcome == "agreed":
+            return f"Đã ghi họp {meeting.village.name}: {meeting.agreeing}/{meeting.attendance} người đồng ý; {meeting.review_count} hộ được thống nhất."
+        return (f"Đã ghi họp {meeting.village.name}: chỉ {meeting.agreeing}/{meeting.attendance} người đồng ý (dưới 50 %). "
+                f"{meeting.review_count} hộ được trả lại để rà soát lại.")
+
+    return _post_step(request, MeetingForm, ReviewState.REVIEWED, run)
+
+
+@role_required(*REVIEW_ROLES)
+def review_posting(request):
+    def run(*, commune, year, data, user):
+        posting = services.posting_record(commune=commune, year=year, user=user, **data)
+        return (f"Đã ghi niêm yết {posting.village.name} từ {posting.posted_from:%d/%m/%Y} đến {posting.posted_until:%d/%m/%Y} "
+                f"({posting.review_count} hộ).")
+
+    return _post_step(request, PostingForm, ReviewState.AGREED, run)
+
+
+@role_required(*REVIEW_ROLES)
+def review_recognise(request):
+    def run(*, commune, year, data, user):
+        rnd, done, left = services.round_recognise(commune=commune, year=year, user=user, **data)
+        text = f"Đã ghi quyết định {rnd.decision_number}: {done} hộ được công nhận."
+        return text + (f" {len(left)} hộ chưa đủ điều kiện." if left else "")
+
+    return _post_step(request, RecognitionForm, None, run)
+
+
+@role_required(*DISTRICT_ROLES)
+def review_confirm(request):
+    def run(*, commune, year, data, user):
+        rnd, count = services.round_confirm(commune=commune, year=year, user=user, note=data.get("note", ""))
+        return f"Huyện đã xác nhận {count} kết quả rà soát của {commune.name} năm {year}."
+
+    return _post_step(request, ConfirmForm, None, run)
+
+
+def _scoped_review(user, **lookup) -> AnnualReview:
+    return get_object_or_404(scope(user, AnnualReview.objects.select_related("household", "commune", "village", "standard")), **lookup)
+
+
+def _form_context(request, household, year, review, form, evaluation, area, place):
+    user = request.user
+    state = review.state if review else ReviewState.DRAFT
+    actions = []
+    if review is not None and user.can_edit_registry:
+        for (src, dst), act in services.TRANSITIONS.items():
+            if src != state or dst in (ReviewState.AGREED, ReviewState.POSTED, ReviewState.RECOGNISED):
+                continue
+            if act in services.DISTRICT_ACTIONS and not services.is_district_user(user):
+                continue
+            actions.append({"to": dst, "label": ReviewAction(act).label, "needs_note": act == ReviewAction.REOPEN, "action": act})
+    from . import poverty
+
+    earlier = dict(AnnualReview.objects.filter(household=household, year__lt=year).values_list("year", "classification"))
+    previous_label = change_label = ""
+    if earlier:
+        previous_label = dict(poverty.CATEGORY_LABELS)[earlier[max(earlier)]]
+    if evaluation is not None and evaluation.result is not None:
+        change_label = poverty.CHANGE_LABELS[poverty.change(evaluation.result.category, earlier, year=year)] if earlier else ""
+    locked = review is not None and (review.is_locked or (state in (ReviewState.AGREED, ReviewState.POSTED) and not review.complaints.filter(status="open").exists()))
+    return {
+        "household": household, "year": year, "review": review, "form": form, "evaluation": evaluation,
+        "sections": review_sections(form, evaluation), "area": area, "commune": place[0], "village": place[1],
+        "standard": form.rules, "locked": locked or not user.can_edit_registry, "actions": actions,
+        "events": review.events.select_related("by").order_by("at", "id") if review else [],
+        "history": review.history.select_related("history_user").order_by("-history_date")[:10] if review else [],
+        "complaints": review.complaints.select_related("resolved_by").order_by("-received_on") if review else [],
+        "complaint_form": ComplaintForm(initial={"received_on": timezone.localdate()}),
+        "resolve_form": ComplaintResolveForm(),
+        "can_complain": review is not None and state in (ReviewState.AGREED, ReviewState.POSTED) and user.can_edit_registry,
+        "income_per_capita": evaluation.income_per_capita_month if evaluation else None,
+        "board_url": _board_url(place[0], year),
+        "previous_label": previous_label, "change_label": change_label,
+    }
+
+
+def _review_setup(request, code: str, year: int):
+    user = request.user
+    household = get_object_or_404(scope(user, Household.objects.select_related("commune", "village")), code=code)
+    today = timezone.localdate()
+    if not FIRST_REVIEW_YEAR <= year <= today.year:
+        from django.http import Http404
+
+        raise Http404("Năm rà soát không hợp lệ.")
+    review = AnnualReview.objects.filter(household=household, year=year).select_related("commune", "village", "standard").first()
+    if review is not None and not scope(user, AnnualReview.objects.filter(pk=review.pk)).exists():
+        from django.http import Http404
+
+        raise Http404
+    try:
+        standard = services.review_standard(year=year)
+    except ValidationError:
+        from django.http import Http404
+
+        raise Http404("Chưa có chuẩn nghèo cho năm này.") from None
+    rules = standard.to_rules()
+    meta = {i.code: {"condition": i.condition} for i in standard.indicators.all()}
+    return household, review, standard, rules, meta
+
+
+def _review_date_from(request, review, year: int) -> dt.date:
+    raw = request.POST.get("review_date", "") if request.method == "POST" else ""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+    if review is not None:
+        return review.review_date
+    today = timezone.localdate()
+    return today if today.year == year else dt.date(year, 12, 1)
+
+
+def _members_on(household, on: dt.date):
+    return [m for m in household.members.order_by("order", "id") if not (m.birth_date and m.birth_date > on)]
+
+
+@role_required(*REVIEW_ROLES)
+def review_form(request, code: str, year: int):
+    """The review of one household for one year: facts and indicators grouped by the six dimensions, the
+    classification and its reasons shown live (htmx), the workflow steps, complaints and history."""
+    user = request.user
+    household, review, standard, rules, meta = _review_setup(request, code, year)
+    on = _review_date_from(request, review, year)
+    if on.year != year:
+        on = review.review_date if review else dt.date(year, 12, 1)
+    place = selectors.household_place_on(household=household, on=on)
+    area = place[0].area
+    members = _members_on(household, on)
+    initial = {
+        "review_date": review.review_date if review else on,
+        "income_total_12m": review.income_total_12m if review else None,
+        "person_of_merit": review.person_of_merit if review else False,
+        "causes": list(review.causes.all()) if review else [],
+        "needs": list(review.needs.all()) if review else [],
+        "notes": review.notes if review else "",
+        "version": review.version if review else None,
+    }
+    if request.method == "POST":
+        if not user.can_edit_registry:
+            raise PermissionDenied("Vai trò của bạn không được nhập kết quả rà soát.")
+        form = ReviewForm(request.POST, initial=initial, rules=rules, members=members, review=review, on=on, indicators_meta=meta)
+        raw_facts = form.facts()
+        facts = services.review_facts(household=household, facts=raw_facts, on=on)
+        evaluation = form.evaluate(area=area, household_facts=facts)
+        if form.is_valid():
+            data = form.cleaned_data
+            allowed = commune_ids(user)
+            if allowed is not None and place[0].pk not in allowed:
+                form.add_error(None, f"Ngày rà soát này hộ thuộc {place[0].name}, ngoài phạm vi của bạn.")
+            else:
+                reasons = {c: (request.POST.get(f"reason_{c}") or "").strip() for c in rules.indicators}
+                nwc = data.get("no_working_capacity")
+                try:
+                    saved = services.review_save(
+                        household=household, year=year, user=user, review_date=data["review_date"],
+                        income_total_12m=data.get("income_total_12m"), facts=raw_facts, deprivations=evaluation.deprivations,
+                        override_reasons={c: r for c, r in reasons.items() if r}, causes=data["causes"], needs=data["needs"],
+                        no_working_capacity=None if nwc in (None, "") else nwc == "1", person_of_merit=data["person_of_merit"],
+                        notes=data.get("notes", ""), version=data.get("version") if review else None,
+                    )
+                except StaleVersion as exc:
+                    messages.error(request, exc.messages[0])
+                except ValidationError as exc:
+                    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                    for field, msgs in errors.items():
+                        target = f"reason_{field.split('.', 1)[1]}" if field.startswith("indicators.") else field
+                        for m in msgs:
+                            form.add_error(target if target in form.fields else None, m)
+                else:
+                    messages.success(
+                        request,
+                        f"Đã lưu kết quả rà soát năm {year} của hộ {household.code}: {saved.get_classification_display()} "
+                        f"({saved.get_change_display().lower()}).",
+                    )
+                    return redirect("households:review_form", code=household.code, year=year)
+    else:
+        form = ReviewForm(initial=initial, rules=rules, members=members, review=review, on=on, indicators_meta=meta)
+        facts = services.review_facts(household=household, facts=form.facts(), on=on)
+        evaluation = form.evaluate(area=area, household_facts=facts)
+    return render(request, "households/review_form.html", _form_context(request, household, year, review, form, evaluation, area, place))
+
+
+@role_required(*REVIEW_ROLES)
+def review_preview(request, code: str, year: int):
+    """htmx: the classification, its reasons and the indicator blocks for what is on the form now; saves nothing."""
+    household, review, standard, rules, meta = _review_setup(request, code, year)
+    on = _review_date_from(request, review, year)
+    if on.year != year:
+        on = review.review_date if review else dt.date(year, 12, 1)
+    place = selectors.household_place_on(household=household, on=on)
+    members = _members_on(household, on)
+    form = ReviewForm(request.POST or None, rules=rules, members=members, review=review, on=on, indicators_meta=meta)
+    facts = services.review_facts(household=household, facts=form.facts(), on=on)
+    evaluation = form.evaluate(area=place[0].area, household_facts=facts)
+    context = _form_context(request, household, year, review, form, evaluation, place[0].area, place)
+    return render(request, "households/_review_live.html", context)
+
+
+@role_required(*REVIEW_ROLES)
+def review_transition(request, pk: int):
+    review = _scoped_review(request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("households:review_form", code=review.household.code, year=review.year)
+    if not request.user.can_edit_registry:
+        raise PermissionDenied("Vai trò của bạn không được chuyển bước rà soát.")
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = services.review_transition(
+                review=review, to_state=form.cleaned_data["to_state"], user=request.user, note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, f"Kết quả rà soát của hộ {review.household.code}: {moved.get_state_display()}.")
+    return redirect("households:review_form", code=review.household.code, year=review.year)
+
+
+@role_required(*REVIEW_ROLES)
+def review_complaint(request, pk: int):
+    review = _scoped_review(request.user, pk=pk)
+    if request.method == "POST" and request.user.can_edit_registry:
+        form = ComplaintForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_record(review=review, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, "Đã ghi nhận khiếu nại, phản ánh. Phúc tra xong mới công nhận kết quả của hộ.")
+        else:
+            messages.error(request, "Nhập đủ ngày nhận, người khiếu nại và nội dung.")
+    return redirect("households:review_form", code=review.household.code, year=review.year)
+
+
+@role_required(*REVIEW_ROLES)
+def complaint_resolve(request, pk: int):
+    complaint = get_object_or_404(scope(request.user, Complaint.objects.select_related("review__household")), pk=pk)
+    review = complaint.review
+    if request.method == "POST" and request.user.can_edit_registry:
+        form = ComplaintResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_resolve(complaint=complaint, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, "Đã ghi kết quả phúc tra.")
+        else:
+            messages.error(request, "Chọn kết quả và ghi nội dung phúc tra.")
+    return redirect("households:review_form", code=review.household.code, year=review.year)
+
+
+PRINTS = {
+    "meeting": ("households/print_meeting.html", "Danh sách hộ đưa ra họp thôn"),
+    "posting": ("households/print_posting.html", "Danh sách niêm yết công khai"),
+    "certificates": ("households/print_certificates.html", "Danh sách cấp giấy chứng nhận"),
+}
+
+
+@role_required(*REVIEW_ROLES)
+def review_print(request, kind: str):
+    """Printable lists: the village meeting list, the public posting list of a village (poor, near-poor,
+    escaped), the commune's certificate list. Print CSS: A4, Times New Roman, signature blocks."""
+    if kind not in PRINTS:
+        from django.http import Http404
+
+        raise Http404
+    year = _review_year(request)
+    commune, _ = _pick_commune(request, year)
+    if commune is None:
+        from django.http import Http404
+
+        raise Http404("Chọn xã.")
+    template, title = PRINTS[kind]
+    context = {"commune": commune, "year": year, "title": title, "today": timezone.localdate(),
+               "board_url": _board_url(commune, year), "focus": [str(c) for c in selectors.FOCUS_CHANGES]}
+    if kind in ("meeting", "posting"):
+        village = get_object_or_404(AdministrativeUnit, pk=_int(request.GET.get("village"), 0), level=Level.VILLAGE)
+        context["village"] = village
+        if kind == "meeting":
+            context["reviews"] = selectors.meeting_list(commune=commune, year=year, village=village)
+            context["meeting"] = VillageMeeting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-held_on").first()
+        else:
+            context["lists"] = selectors.posting_list(commune=commune, year=year, village=village)
+            context["posting"] = PublicPosting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-posted_from").first()
+    else:
+        context["reviews"] = selectors.certificate_list(commune=commune, year=year)
+        context["round"] = ReviewRound.objects.filter(commune=commune, year=year).first()
+    return render(request, template, context)
+
+
+@role_required(*REVIEW_ROLES)
+def review_applications(request):
+    """The regular review during the year: applications, their handling dates, decisions."""
+    user = request.user
+    year = _review_year(request)
+    commune, communes = _pick_commune(request, year)
+    qs = scope(user, ReviewApplication.objects.select_related("household", "commune", "review")).filter(year=year)
+    if commune is not None:
+        qs = qs.filter(commune=commune)
+    form = ApplicationForm(initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and user.can_edit_registry:
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            household = scope(user, Household.objects.all()).filter(code=data.pop("household").strip()).first()
+            if household is None:
+                form.add_error("household", "Không tìm thấy hộ này trong phạm vi của bạn.")
+            else:
+                try:
+                    app = services.application_receive(household=household, user=user, **data)
+                except ValidationError as exc:
+                    for m in exc.messages:
+                        form.add_error(None, m)
+                else:
+                    messages.success(request, f"Đã nhận đơn của hộ {household.code}: xử lý từ {app.handle_from:%d/%m/%Y}, "
+                                              f"có kết quả trước {app.decide_by:%d/%m/%Y}.")
+                    return redirect(f"{request.path}?year={year}" + (f"&commune={commune.pk}" if commune else ""))
+    page = Paginator(qs.order_by("status", "decide_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "households/review_applications.html", {
+        "year": year, "commune": commune, "communes": communes, "page": page, "form": form,
+        "decision_form": ApplicationDecisionForm(initial={"decided_on": timezone.localdate()}),
+        "years": range(timezone.localdate().year, FIRST_REVIEW_YEAR - 1, -1),
+    })
+
+
+@role_required(*REVIEW_ROLES)
+def application_decide(request, pk: int):
+    application = get_object_or_404(scope(request.user, ReviewApplication.objects.select_related("household")), pk=pk)
+    if request.method == "POST" and request.user.can_edit_registry:
+        form = ApplicationDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_decide(application=application, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, f"Đã ghi kết quả đơn của hộ {application.household.code}.")
+        else:
+            messages.error(request, "Nhập đủ kết quả và ngày quyết định.")
+    return redirect(f"{reverse('households:review_applications')}?year={application.year}&commune={application.commune_id}")
+
+
+@role_required(*DISTRICT_ROLES)
+def review_reclassify(request):
+    """Queue the reclassification of a whole year (after a correction of a standard); the page polls the job."""
+    year = _review_year(request)
+    if request.method != "POST":
+        return redirect(_board_url(None, year))
+    job = Job.objects.create(kind="reviews_reclassify", params={"year": year}, created_by=request.user,
+                             message=f"Phân loại lại kết quả rà soát năm {year}")
+    from .tasks import reviews_reclassify_task
+
+    transaction.on_commit(lambda: reviews_reclassify_task.delay(job.pk))
+    messages.info(request, f"Đã bắt đầu phân loại lại các kết quả rà soát năm {year}.")
+    return redirect("households:review_job", pk=job.pk)
+
+
+@role_required(*REVIEW_ROLES)
+def review_job(request, pk: int):
+    job = get_object_or_404(scope(request.user, Job.objects.all()), pk=pk, kind__in=("reviews_reclassify", "checks_run"))
+    template = "households/_job_status.html" if request.htmx else "households/review_job.html"
+    return render(request, template, {"job": job})
+
+
+# --- The district's checks ---------------------------------------------------------------------------------
+
+
+@role_required(*DISTRICT_ROLES)
+def checks(request):
+    """The district's checks against rotating households and inflated results: findings with links to the
+    records, resolvable with a note (the plan, section IV.13)."""
+    from . import checks as check_rules
+
+    year = _review_year(request)
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", FlagStatus.OPEN)
+    qs = scope(request.user, CheckFlag.objects.select_related("commune", "household", "resolved_by")).filter(year=year)
+    counts = dict(qs.filter(status=FlagStatus.OPEN).order_by().values_list("kind").annotate(n=Count("id")))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("kind", "commune__name", "id"), 50).get_page(request.GET.get("page"))
+    last = Job.objects.filter(kind="checks_run").order_by("-created_at").first()
+    return render(request, "households/checks.html", {
+        "year": year, "years": range(timezone.localdate().year, FIRST_REVIEW_YEAR - 1, -1), "kind": kind, "status": status,
+        "kinds": [(k, label, counts.get(k, 0)) for k, label in CheckKind.choices], "page": page,
+        "statuses": FlagStatus.choices, "resolve_form": FlagResolveForm(), "last_job": last,
+        "explanations": check_rules.explanations(ReviewSettings.current()),
+    })
+
+
+@role_required(*DISTRICT_ROLES)
+def checks_run(request):
+    year = _review_year(request)
+    if request.method != "POST":
+        return redirect(f"{reverse('households:checks')}?year={year}")
+    job = Job.objects.create(kind="checks_run", params={"year": year}, created_by=request.user, message=f"Kiểm tra kết quả rà soát năm {year}")
+    from .tasks import checks_run_task
+
+    transaction.on_commit(lambda: checks_run_task.delay(job.pk))
+    return redirect("households:review_job", pk=job.pk)
+
+
+@role_required(*DISTRICT_ROLES)
+def check_resolve(request, pk: int):
+    from . import checks as check_rules
+
+    flag = get_object_or_404(scope(request.user, CheckFlag.objects.all()), pk=pk)
+    if request.method == "POST":
+        form = FlagResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                check_rules.check_flag_resolve(flag=flag, note=form.cleaned_data["note"], user=request.user)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, "Đã ghi kết quả xử lý cảnh báo.")
+        else:
+            messages.error(request, "Ghi chú xử lý là bắt buộc.")
+    return redirect(request.POST.get("next") or f"{reverse('households:checks')}?year={flag.year}")

@@ -32,12 +32,11 @@ def test_token_endpoint_refuses_wrong_password_in_vietnamese(api, tantrao_office
     assert response.json()["non_field_errors"] == ["Tên đăng nhập hoặc mật khẩu không đúng."]
 
 
-def test_token_endpoint_is_throttled(api, tantrao_officer, settings):
-    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], token="3/minute")
-    settings.REST_FRAMEWORK = dict(settings.REST_FRAMEWORK, DEFAULT_THROTTLE_RATES=rates)
+def test_token_endpoint_is_throttled(api, tantrao_officer, settings, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = rates
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], token="3/minute")
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     statuses = [api.post("/api/v1/auth/token/", {"username": "canbo_tantrao", "password": "sai"}).status_code for _ in range(5)]
     assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
 
