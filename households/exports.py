@@ -1,0 +1,364 @@
+"""Workbooks the registry hands out: the import template, the errors of an import to fix, and exports of the
+lists a user may see (households, members) streamed through XlsxWriter's constant-memory mode.
+
+Every export takes a queryset already filtered by `accounts.scoping.scope`; citizen IDs are masked for roles
+that do not work with personal data (`User.sees_personal_data`, Decree 13/2023/NĐ-CP) and each export is
+logged as a `Job` row (who, when, which filters, how many rows, masked or not).
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from .excel_io import TextCleaner, clean_grid, load_sheets
+from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation, Sex
+from .resources import COLUMNS, ERROR_HEADER, relation_labels, sex_labels
+
+TITLE = "DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU"
+HEADER_ROW = 4  # the template's header row (1-based): a title and a note above it, as in the communes' files
+TEMPLATE_ROWS = 3000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def mask_citizen_id(value: str | None) -> str:
+    """Only the last four digits, for roles that need no ID numbers."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def _villages_of(commune: AdministrativeUnit) -> list[AdministrativeUnit]:
+    from .imports import _village_lookup
+
+    unique = {v.pk: v for v in _village_lookup(commune, timezone.localdate()).values()}
+    return sorted(unique.values(), key=lambda v: v.name)
+
+
+# --- the template -----------------------------------------------------------------------------------------
+
+
+def households_template(*, communes: list[AdministrativeUnit]) -> bytes:
+    """The workbook a commune fills in: Vietnamese headers, drop-down lists, an instructions sheet."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    one_commune = len(communes) == 1
+    columns = [c for c in COLUMNS if not (one_commune and c.key == "commune")]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhân khẩu"
+    thin = Side(style="thin", color="999999")
+    last = get_column_letter(len(columns))
+    ws["A1"] = TITLE + (f" – {communes[0].name.upper()}" if one_commune else "")
+    ws["A1"].font = Font(name="Times New Roman", size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws["A2"] = ("Mỗi dòng là một nhân khẩu; các nhân khẩu của một hộ ghi liền nhau, cùng mã hộ. "
+                "Cột có dấu * là bắt buộc. Xem trang “Hướng dẫn”.")
+    ws["A2"].font = Font(name="Times New Roman", italic=True, size=11)
+    ws.merge_cells(f"A2:{last}2")
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=index, value=column.header + (" *" if column.required else ""))
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.comment = Comment(column.help, "Hệ thống giảm nghèo") if column.help else None
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        if column.text_format:
+            for row in range(HEADER_ROW + 1, HEADER_ROW + 1 + TEMPLATE_ROWS):
+                ws.cell(row=row, column=index).number_format = "@"
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+
+    lists = wb.create_sheet("Danh mục")
+    groups = list(EthnicGroup.objects.order_by("code").values_list("name", flat=True))
+    villages = _villages_of(communes[0]) if one_commune else []
+    columns_of_lists = {
+        "ethnic_group": ("Dân tộc", groups),
+        "relation": ("Quan hệ với chủ hộ", relation_labels()),
+        "sex": ("Giới tính", sex_labels()),
+        "village": ("Thôn, tổ dân phố", [v.name for v in villages]),
+        "commune": ("Xã", [c.name for c in communes]),
+    }
+    for col, (key, (title, values)) in enumerate(columns_of_lists.items(), start=1):
+        lists.cell(row=1, column=col, value=title).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=col, value=value)
+        lists.column_dimensions[get_column_letter(col)].width = 24
+        if not values:
+            continue
+        target = next((i for i, c in enumerate(columns, start=1) if c.key == key), None)
+        if target is None:
+            continue
+        letter = get_column_letter(col)
+        validation = DataValidation(
+            type="list", formula1=f"='Danh mục'!${letter}$2:${letter}${len(values) + 1}", allow_blank=True,
+            showErrorMessage=key != "village", errorTitle="Giá trị không có trong danh sách",
+            error=f"Hãy chọn {title.lower()} trong danh sách.",
+        )
+        column_letter = get_column_letter(target)
+        validation.add(f"{column_letter}{HEADER_ROW + 1}:{column_letter}{HEADER_ROW + TEMPLATE_ROWS}")
+        ws.add_data_validation(validation)
+
+    guide = wb.create_sheet("Hướng dẫn", 1)
+    guide.column_dimensions["A"].width = 110
+    lines = [
+        ("HƯỚNG DẪN ĐIỀN DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU", True),
+        ("", False),
+        ("1. Mỗi dòng của trang “Nhân khẩu” là một người. Các thành viên của một hộ ghi liền nhau, cùng một mã hộ "
+         "(dòng để trống mã hộ thuộc hộ ở dòng trên, như khi gộp ô).", False),
+        ("2. Thông tin của hộ (thôn, địa chỉ, điện thoại) ghi ở dòng đầu của hộ; các dòng sau có thể để trống.", False),
+        ("3. Mỗi hộ có đúng một người là “Chủ hộ” ở cột Quan hệ với chủ hộ.", False),
+        ("4. Ngày sinh ghi ngày/tháng/năm, ví dụ 17/05/1985; chỉ biết năm sinh thì ghi năm, ví dụ 1985.", False),
+        ("5. Số định danh cá nhân (căn cước công dân) gồm đúng 12 chữ số; ô đã định dạng Văn bản để giữ số 0 ở đầu.", False),
+        ("6. Dân tộc, quan hệ, giới tính, thôn: chọn trong danh sách thả xuống (trang “Danh mục”).", False),
+        ("7. Chữ gõ bằng phông cũ (.VnTime – TCVN3, VNI-Times) được hệ thống tự chuyển sang Unicode.", False),
+        ("8. Tải tệp lên ở trang Nhập từ Excel: hệ thống kiểm tra và cho xem trước từng dòng (thêm mới, cập nhật, "
+         "không đổi, có lỗi). Tệp còn lỗi thì chưa ghi dòng nào; tải tệp lỗi về, sửa các ô tô đỏ rồi tải lên lại.", False),
+        ("9. Hộ đã có trong sổ (cùng mã hộ) được cập nhật theo tệp: nhân khẩu không còn trong tệp sẽ bị bỏ khỏi hộ. "
+         "Nhập lại cùng một tệp không thay đổi gì.", False),
+        ("", False),
+        ("Ví dụ một hộ ba người:", True),
+        ("Mã hộ | Thôn | Họ và tên | Giới tính | Ngày sinh | Số định danh | Dân tộc | Quan hệ", False),
+        ("TT-0001 | Thôn Tân Lập | Ma Văn Thắng | Nam | 12/03/1978 | 008078001234 | Tày | Chủ hộ", False),
+        ("(để trống) | | Hoàng Thị Mai | Nữ | 1980 | 008180005678 | Tày | Vợ/chồng", False),
+        ("(để trống) | | Ma Văn Hùng | Nam | 05/09/2010 | | Tày | Con", False),
+        ("", False),
+        ("Các cột:", True),
+    ] + [(f"• {c.header}: {c.help}", False) for c in columns]
+    for row, (text, bold) in enumerate(lines, start=1):
+        cell = guide.cell(row=row, column=1, value=text)
+        cell.font = Font(name="Times New Roman", size=12, bold=bold)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- the errors of an import, to fix and upload again -----------------------------------------------------
+
+
+def errors_workbook(*, data: bytes, filename: str, preview: dict[str, Any]) -> bytes:
+    """The uploaded sheet as it was read (legacy text already in Unicode), with the cells in error in red,
+    each error in a comment and in a last column "Lỗi cần sửa", and a sheet listing every error."""
+    import xlsxwriter
+
+    sheets = load_sheets(data, filename)
+    sheet = next((s for s in sheets if s.name == preview.get("sheet")), sheets[0])
+    rows, _ = clean_grid(sheet.rows, TextCleaner())
+    header_index = max(0, int(preview.get("header_row", 1)) - 1)
+    header = [str(v) for v in rows[header_index]] if rows else []
+    by_row: dict[int, list[dict]] = {}
+    for problem in preview.get("problems", []):
+        by_row.setdefault(problem["row"], []).append(problem)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(sheet.name[:31] or "Nhân khẩu")
+    bad = wb.add_format({"bg_color": "#F8CBAD", "border": 1, "border_color": "#C00000"})
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    wrap = wb.add_format({"text_wrap": True, "font_color": "#C00000"})
+    text = wb.add_format({"num_format": "@"})
+    width = max((len(r) for r in rows), default=0)
+    width = max(width, len(header))
+    error_col = len(header) if header and header[-1] != ERROR_HEADER else max(0, len(header) - 1)
+    for r, values in enumerate(rows):
+        number = r + 1
+        problems = by_row.get(number, [])
+        bad_columns = {p["column"] for p in problems}
+        for c in range(min(width, error_col)):
+            value = values[c] if c < len(values) else ""
+            column_name = header[c].rstrip(" *") if c < len(header) else ""
+            fmt = bad if column_name in bad_columns and r > header_index else text
+            if hasattr(value, "strftime"):
+                value = f"{value:%d/%m/%Y}"
+            ws.write(r, c, value if value != "" else None, fmt)
+            if fmt is bad:
+                message = "; ".join(p["message"] for p in problems if p["column"] == column_name)
+                ws.write_comment(r, c, message, {"x_scale": 2, "y_scale": 1.5})
+        if r == header_index:
+            ws.write(r, error_col, ERROR_HEADER, bold)
+        elif problems:
+            ws.write(r, error_col, "\n".join(
+                (f"{p['column']}: " if p["column"] else "") + p["message"] for p in problems), wrap)
+    ws.set_column(error_col, error_col, 60)
+    ws.freeze_panes(header_index + 1, 0)
+    listing = wb.add_worksheet("Danh sách lỗi")
+    for c, title in enumerate(("Dòng", "Cột", "Lỗi")):
+        listing.write(0, c, title, bold)
+    for i, problem in enumerate(preview.get("problems", []), start=1):
+        listing.write(i, 0, problem["row"] or "")
+        listing.write(i, 1, problem["column"])
+        listing.write(i, 2, problem["message"])
+    listing.set_column(2, 2, 100)
+    wb.close()
+    return out.getvalue()
+
+
+# --- exports ----------------------------------------------------------------------------------------------
+
+
+def _export_path() -> Path:
+    folder = Path(settings.DATA_DIR) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix="export-", suffix=".xlsx", dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
+def _writer(path: Path, title: str, headers: list[str], widths: list[int], subtitle: str):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_urls": False, "strings_to_formulas": False,
+                                         "tmpdir": str(path.parent)})
+    ws = wb.add_worksheet("Danh sách")
+    ws.write(0, 0, title, wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"}))
+    ws.write(1, 0, subtitle, wb.add_format({"italic": True}))
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    for c, (header, width) in enumerate(zip(headers, widths)):
+        ws.set_column(c, c, width)
+    for c, header in enumerate(headers):
+        ws.write(HEADER_ROW - 1, c, header, head)
+    ws.freeze_panes(HEADER_ROW, 0)
+    return wb, ws
+
+
+def _log_export(*, user, kind: str, rows: int, filters: dict[str, str], masked: bool) -> None:
+    """Who exported which list, when, how many rows, with or without ID numbers (DOMAIN.md §6)."""
+    now = timezone.now()
+    Job.objects.create(
+        kind=kind, status=JobStatus.SUCCEEDED, progress=100, created_by=user,
+        commune=user.unit if getattr(user, "is_commune_officer", False) and user.unit_id else None,
+        params={"filters": filters, "masked": masked}, result={"rows": rows},
+        message=f"Xuất {rows} dòng", started_at=now, finished_at=now,
+    )
+
+
+def _subtitle(user, count_label: str) -> str:
+    return (f"Xuất lúc {timezone.localtime():%H:%M ngày %d/%m/%Y} bởi {user.display_name}; {count_label}. "
+            "Thông tin cá nhân chỉ dùng cho công tác giảm nghèo (Nghị định 13/2023/NĐ-CP).")
+
+
+def households_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | None = None) -> Path:
+    """The households of a scoped queryset, one row each, to a temporary .xlsx (constant memory)."""
+    path = _export_path()
+    headers = ["Mã hộ", "Xã", "Thôn, tổ dân phố", "Địa chỉ", "Chủ hộ", "Số nhân khẩu", "Điện thoại", "Tình trạng"]
+    widths = [16, 18, 22, 30, 26, 10, 14, 16]
+    statuses = dict(HouseholdStatus.choices)
+    if "member_count" not in qs.query.annotations:  # the list selector has counted already
+        qs = qs.annotate(member_count=Count("members"))
+    rows = qs.order_by("commune__name", "village__name", "code").values_list(
+        "code", "commune__name", "village__name", "address", "head_name", "member_count", "phone", "status")
+    wb, ws = _writer(path, "DANH SÁCH HỘ GIA ĐÌNH", headers, widths, _subtitle(user, "danh sách hộ"))
+    r = HEADER_ROW
+    for code, commune, village, address, head, n, phone, status in rows.iterator(chunk_size=5000):
+        ws.write_string(r, 0, code)
+        ws.write_string(r, 1, commune or "")
+        ws.write_string(r, 2, village or "")
+        ws.write_string(r, 3, address or "")
+        ws.write_string(r, 4, head or "")
+        ws.write_number(r, 5, n)
+        ws.write_string(r, 6, phone or "")
+        ws.write_string(r, 7, statuses.get(status, status))
+        r += 1
+    wb.close()
+    _log_export(user=user, kind="export_households", rows=r - HEADER_ROW, filters=filters or {}, masked=False)
+    return path
+
+
+def members_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | None = None) -> Path:
+    """The members of the households of a scoped queryset, in the import template's columns (so the file can
+    be edited and imported back), with citizen IDs masked for roles that do not see personal data."""
+    path = _export_path()
+    masked = not user.sees_personal_data
+    columns = list(COLUMNS)
+    headers = [c.header for c in columns]
+    widths = [c.width for c in columns]
+    sexes, relations = dict(Sex.choices), dict(Relation.choices)
+    members = (
+        Member.objects.filter(household__in=qs.order_by().values("pk"))
+        .order_by("household__commune__name", "household__village__name", "household__code", "order", "id")
+        .values_list(
+            "household__code", "household__commune__name", "household__village__name", "household__address",
+            "household__phone", "full_name", "sex", "birth_date", "birth_year_only", "citizen_id",
+            "ethnic_group__name", "relation",
+        )
+    )
+    wb, ws = _writer(path, TITLE, headers, widths, _subtitle(user, "mỗi dòng một nhân khẩu" +
+                                                               ("; số định danh đã che" if masked else "")))
+    r = HEADER_ROW
+    for (code, commune, village, address, phone, name, sex, birth, year_only, cid, ethnic,
+         relation) in members.iterator(chunk_size=5000):
+        ws.write_string(r, 0, code)
+        ws.write_string(r, 1, commune or "")
+        ws.write_string(r, 2, village or "")
+        ws.write_string(r, 3, address or "")
+        ws.write_string(r, 4, phone or "")
+        ws.write_string(r, 5, name)
+        ws.write_string(r, 6, sexes.get(sex, ""))
+        ws.write_string(r, 7, (f"{birth.year}" if year_only else f"{birth:%d/%m/%Y}") if birth else "")
+        ws.write_string(r, 8, (mask_citizen_id(cid) if masked else cid) or "")
+        ws.write_string(r, 9, ethnic or "")
+        ws.write_string(r, 10, relations.get(relation, ""))
+        r += 1
+    wb.close()
+    _log_export(user=user, kind="export_members", rows=r - HEADER_ROW, filters=filters or {}, masked=masked)
+    return path
+
+
+def communes_for_import(user) -> list[AdministrativeUnit]:
+    from accounts.scoping import commune_ids
+
+    qs = AdministrativeUnit.objects.in_force(timezone.localdate()).filter(level=Level.COMMUNE).order_by("name")
+    ids = commune_ids(user)
+    return list(qs if ids is None else qs.filter(pk__in=ids))
+
+
+
+def reviews_export(*, user, qs: QuerySet, filters: dict[str, str] | None = None) -> Path:
+    """The annual reviews of a scoped queryset, one row each; income left out for roles that do not see
+    personal data (income is confidential, DOMAIN.md §6)."""
+    from .models import Change, Classification, ReviewState
+
+    path = _export_path()
+    income = user.sees_personal_data
+    headers = ["Mã hộ", "Năm", "Xã (khi rà soát)", "Thôn", "Chủ hộ", "Phân loại", "Biến động", "Số chỉ số thiếu hụt",
+               "Thu nhập bình quân (đồng/người/tháng)", "Dân tộc thiểu số", "Trạng thái"]
+    widths = [16, 7, 18, 22, 26, 22, 24, 10, 16, 10, 26]
+    classes, changes, states = dict(Classification.choices), dict(Change.choices), dict(ReviewState.choices)
+    rows = qs.order_by("-year", "commune__name", "household__code").values_list(
+        "household__code", "year", "commune__name", "village__name", "household__head_name", "classification",
+        "change", "deprivation_count", "income_per_capita_month", "ethnic_minority", "state")
+    wb, ws = _writer(path, "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO", headers, widths,
+                     _subtitle(user, "mỗi dòng một hộ trong một năm" + ("" if income else "; không có thu nhập")))
+    r = HEADER_ROW
+    for code, year, commune, village, head, cls, change, count, money, minority, state in rows.iterator(chunk_size=5000):
+        ws.write_string(r, 0, code)
+        ws.write_number(r, 1, year)
+        ws.write_string(r, 2, commune or "")
+        ws.write_string(r, 3, village or "")
+        ws.write_string(r, 4, head or "")
+        ws.write_string(r, 5, classes.get(cls, cls))
+        ws.write_string(r, 6, changes.get(change, change))
+        ws.write_number(r, 7, count)
+        if income and money is not None:
+            ws.write_number(r, 8, money)
+        ws.write_string(r, 9, "Có" if minority else "")
+        ws.write_string(r, 10, states.get(state, state))
+        r += 1
+    wb.close()
+    _log_export(user=user, kind="export_reviews", rows=r - HEADER_ROW, filters=filters or {}, masked=not income)
+    return path

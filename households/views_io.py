@@ -1,0 +1,251 @@
+"""Pages for data in and out: the import template, upload, preview (with a progress bar for large files),
+confirmation, the errors workbook, and the household and member exports."""
+from __future__ import annotations
+
+import os
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from accounts.scoping import scope
+
+from . import exports, imports, selectors
+from .excel_io import WorkbookError, sniff
+from .models import Household, Job, JobStatus
+
+IMPORTERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
+EXPORTERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
+PAGE_ROWS = 100
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel (.xlsx, .xls)", error_messages={
+        "required": "Hãy chọn tệp để tải lên.",
+        "empty": "Tệp rỗng (0 byte). Hãy chọn lại tệp Excel đã lưu.",
+        "invalid": "Không nhận được tệp. Hãy chọn lại tệp.",
+    })
+    commune = forms.ModelChoiceField(label="Xã", queryset=None, required=False, empty_label="— Theo cột “Xã” trong tệp —")
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import AdministrativeUnit
+
+        self.communes = communes
+        self.fields["commune"].queryset = AdministrativeUnit.objects.filter(pk__in=[c.pk for c in communes]).order_by("name")
+        if len(communes) == 1:
+            self.fields["commune"].initial = communes[0]
+            self.fields["commune"].empty_label = None
+
+    def clean_commune(self):
+        # An officer of one commune imports into it without choosing.
+        commune = self.cleaned_data.get("commune")
+        return commune or (self.communes[0] if len(self.communes) == 1 else None)
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*IMPORTERS)
+def import_template(request):
+    communes = exports.communes_for_import(request.user)
+    data = exports.households_template(communes=communes)
+    name = "mau-nhap-ho-gia-dinh" + (f"-{communes[0].code}" if len(communes) == 1 else "") + ".xlsx"
+    return _xlsx(data, name)
+
+
+@role_required(*IMPORTERS)
+def import_start(request):
+    user = request.user
+    communes = exports.communes_for_import(user)
+    form = UploadForm(request.POST or None, request.FILES or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            sniff(data, upload.name)
+        except WorkbookError as exc:
+            form.add_error("file", str(exc))
+        else:
+            job = imports.import_job_create(user=user, filename=upload.name, data=data,
+                                            commune=form.cleaned_data.get("commune"))
+            if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
+                imports.import_job_run(job_id=job.pk)
+            else:
+                _queue(job)
+            return redirect("households:import_job", pk=job.pk)
+    recent = scope(user, Job.objects.filter(kind=imports.JOB_KIND, created_by=user)).order_by("-created_at")[:10]
+    return render(request, "households/import_start.html", {"form": form, "recent": recent, "communes": communes,
+                                                             "sync_limit": imports.SYNC_ROW_LIMIT})
+
+
+def _queue(job: Job) -> None:
+    from .tasks_io import households_import_task
+
+    transaction.on_commit(lambda: households_import_task.delay(job.pk))
+
+
+def _job_for(request, pk: int) -> Job:
+    return get_object_or_404(scope(request.user, Job.objects.filter(kind=imports.JOB_KIND)), pk=pk)
+
+
+@role_required(*IMPORTERS)
+def import_job(request, pk: int):
+    job = _job_for(request, pk)
+    context = {"job": job, "running": not job.done}
+    if job.done and job.status == JobStatus.SUCCEEDED:
+        phase = (job.result or {}).get("phase")
+        name = "committed.json" if phase == "committed" else "preview.json"
+        path = imports.job_dir(job) / name
+        if path.exists():
+            import json
+
+            preview = json.loads(path.read_text(encoding="utf-8"))
+            context.update(_preview_context(request, preview))
+            context["committed"] = phase == "committed"
+    if request.htmx:
+        return render(request, "households/import_progress.html", context)
+    return render(request, "households/import_job.html", context)
+
+
+def _preview_context(request, preview: dict) -> dict:
+    outcome = request.GET.get("outcome", "")
+    rows = preview.get("rows", [])
+    if outcome:
+        rows = [r for r in rows if r[3] == outcome]
+    problems_by_row: dict[int, list[dict]] = {}
+    for p in preview.get("problems", []):
+        problems_by_row.setdefault(p["row"], []).append(p)
+    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    page_rows = [
+        {"row": r[0], "code": r[1], "name": r[2], "outcome": r[3], "label": imports.OUTCOME_LABELS.get(r[3], r[3]),
+         "changes": r[4], "problems": problems_by_row.get(r[0], [])}
+        for r in page.object_list
+    ]
+    return {
+        "preview": preview,
+        "totals": preview.get("totals", {}),
+        "problems": preview.get("problems", [])[:500],
+        "problem_count": len(preview.get("problems", [])),
+        "page": page,
+        "page_rows": page_rows,
+        "outcome": outcome,
+        "outcomes": imports.OUTCOME_LABELS,
+    }
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def import_confirm(request, pk: int):
+    job = _job_for(request, pk)
+    if not imports.import_job_confirm(job=job):
+        messages.error(request, "Tệp này không thể ghi: còn lỗi, không có gì thay đổi, hoặc đã được ghi.")
+        return redirect("households:import_job", pk=job.pk)
+    totals = (job.result or {}).get("totals", {})
+    if totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT:
+        imports.import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        if (job.result or {}).get("phase") == "committed":
+            t = job.result["totals"]
+            messages.success(request, f"Đã ghi vào sổ hộ: {t['new']} hộ mới, {t['updated']} hộ cập nhật.")
+        else:
+            messages.error(request, "Chưa ghi dòng nào: dữ liệu đã thay đổi sau khi xem trước. Xem lại các lỗi dưới đây.")
+    else:
+        _queue(job)
+    return redirect("households:import_job", pk=job.pk)
+
+
+@role_required(*IMPORTERS)
+def import_errors(request, pk: int):
+    job = _job_for(request, pk)
+    preview = imports.preview_load(job)
+    if not preview or not preview.get("problems"):
+        raise Http404
+    data = exports.errors_workbook(data=imports.source_bytes(job), filename=job.params.get("filename", ""),
+                                   preview=preview)
+    base = os.path.splitext(os.path.basename(job.params.get("filename", "tep")))[0]
+    return _xlsx(data, f"{base}-loi-can-sua.xlsx")
+
+
+def _filtered(request):
+    user = request.user
+    qs = selectors.households_list(
+        qs=scope(user, Household.objects.all()),
+        search=request.GET.get("q", ""),
+        commune=request.GET.get("commune", ""),
+        village=request.GET.get("village", ""),
+    )
+    filters = {k: request.GET[k] for k in ("q", "commune", "village") if request.GET.get(k)}
+    return qs, filters
+
+
+def _file_response(path, filename: str) -> FileResponse:
+    handle = open(path, "rb")
+    os.unlink(path)  # the open handle keeps the data until the response is sent
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=exports.XLSX)
+
+
+@role_required(*EXPORTERS)
+def export_households(request):
+    qs, filters = _filtered(request)
+    path = exports.households_export(user=request.user, qs=qs, filters=filters)
+    return _file_response(path, f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@role_required(*EXPORTERS)
+def export_members(request):
+    qs, filters = _filtered(request)
+    path = exports.members_export(user=request.user, qs=qs, filters=filters)
+    return _file_response(path, f"nhan-khau-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@role_required(*EXPORTERS)
+def export_reviews(request):
+    """The annual reviews the user may see, filtered by year and by the household list's filters."""
+    from .models import AnnualReview
+
+    qs, filters = _filtered(request)
+    reviews = scope(request.user, AnnualReview.objects.filter(household__in=qs.order_by().values("pk")))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        reviews = reviews.filter(year=int(year))
+        filters["year"] = year
+    path = exports.reviews_export(user=request.user, qs=reviews, filters=filters)
+    return _file_response(path, f"ket-qua-ra-soat-{year or 'cac-nam'}.xlsx")
+
+
+def export_links(request) -> dict[str, str]:
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    return {
+        "households": reverse("households:export_households") + suffix,
+        "members": reverse("households:export_members") + suffix,
+        "reviews": reverse("households:export_reviews") + suffix,
+    }
+
+
+@role_required(*EXPORTERS)
+def export_page(request):
+    """Exports of the lists the user can see, with the same filters as the household list."""
+    from .views import _communes_for, _villages_for
+
+    user = request.user
+    qs, filters = _filtered(request)
+    return render(request, "households/export.html", {
+        "count": qs.count(), "links": export_links(request), "communes": _communes_for(user),
+        "villages": _villages_for(user), "q": request.GET.get("q", ""), "commune": request.GET.get("commune", ""),
+        "village": request.GET.get("village", ""), "year": request.GET.get("year", ""),
+        "masked": not user.sees_personal_data,
+        "can_import": user.can_edit_registry,
+    })
