@@ -1,0 +1,92 @@
+"""Forms of the plan's pages: thin parsing; the rules are in `programs.services`."""
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from households.forms import DateInput
+from households.models import AdministrativeUnit, Level
+
+from .models import FundingSource, FundProgram, TaskStatus
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class MoneyInput(forms.TextInput):
+    """Amounts typed as 1.500.000 or 1500000 (the service checks them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"inputmode": "numeric", "placeholder": "ví dụ 1.500.000", "autocomplete": "off", **kwargs})
+
+
+class TaskUpdateForm(forms.Form):
+    status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
+    progress = forms.IntegerField(
+        label="Tiến độ (%)", min_value=0, max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric"}),
+        error_messages={"min_value": "Tiến độ từ 0 đến 100%.", "max_value": "Tiến độ từ 0 đến 100%."},
+    )
+    narrative = forms.CharField(
+        label="Kết quả thực hiện, khó khăn, kiến nghị", widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Ghi kết quả thực hiện (việc đã làm, khó khăn, kiến nghị)."},
+    )
+    evidence = forms.FileField(
+        label="Tài liệu kèm theo (không bắt buộc)", required=False,
+        help_text="Văn bản, báo cáo, biên bản, ảnh: pdf, doc(x), xls(x), odt, ods, jpg, png; tối đa 10 MB.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SupportRecordForm(forms.Form):
+    household = forms.CharField(
+        label="Mã hộ", max_length=32, error_messages={"required": "Nhập mã hộ được hỗ trợ."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    policy = forms.ModelChoiceField(label="Chính sách", queryset=None, error_messages={"required": "Chọn chính sách hỗ trợ."})
+    date = forms.DateField(label="Ngày hỗ trợ", input_formats=DATE_FORMATS, widget=DateInput(),
+                           error_messages={"invalid": "Ngày không hợp lệ (dd/mm/yyyy)."})
+    amount = forms.CharField(label="Số tiền, giá trị (đồng)", widget=MoneyInput(),
+                             error_messages={"required": "Chưa nhập số tiền."})
+    funding_source = forms.ChoiceField(label="Nguồn kinh phí", choices=FundingSource.choices)
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = policies
+        if not self.is_bound:
+            self.fields["date"].initial = timezone.localdate()
+
+
+def commune_choices():
+    """Communes in force today first, then the units that ended (funds of past years are entered against them)."""
+    return AdministrativeUnit.objects.filter(level=Level.COMMUNE).order_by("valid_to", "name")
+
+
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return obj.label
+
+
+class FundAllocationForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    program = forms.ModelChoiceField(label="Chương trình, nguồn vốn", queryset=FundProgram.objects.filter(active=True))
+    source = forms.ChoiceField(label="Nguồn kinh phí", choices=FundingSource.choices)
+    commune = CommuneChoiceField(
+        label="Xã", queryset=commune_choices(), required=False, empty_label="— Cấp huyện quản lý —",
+        help_text="Để trống khi kinh phí do huyện trực tiếp quản lý.",
+    )
+    allocated = forms.CharField(label="Kế hoạch vốn phân bổ (đồng)", widget=MoneyInput())
+    disbursed = forms.CharField(label="Đã giải ngân (đồng)", widget=MoneyInput(), required=False)
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = commune_choices()
+
+
+def attach_errors(form: forms.Form, exc) -> None:
+    """A service's ValidationError onto the form: per field where the field exists, else on the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
