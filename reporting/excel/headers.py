@@ -1,0 +1,398 @@
+"""Every text the workbook shows, in one place, so the official wording of the forms can replace it without
+touching the builders.
+
+The forms are those of Circular 07/2021/TT-BLĐTBXH Appendix VII (forms 7.1–7.10, 7.8–7.10 replaced by Circular
+02/2022; consolidated text 1315/VBHN-BLĐTBXH). Their exact columns are **(to confirm)** (DOMAIN.md §3): the layout
+below follows the working layout the provinces' Excel files use — group headers over sub-columns, a row of column
+numbers, rate columns that say how they are computed ("3 = 2/1 × 100").
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .spec import Column, SheetSpec
+
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+PREPARER = ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)")
+SIGNER = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký tên, đóng dấu)")
+DRAFT_MARK = "(DỰ THẢO)"
+BASIS_NOTE = (
+    "Số liệu chính thức: kết quả rà soát đã được Chủ tịch UBND xã công nhận hoặc huyện xác nhận "
+    "(Quyết định 24/2021/QĐ-TTg). Tỷ lệ = số hộ của nhóm ÷ tổng số hộ được rà soát × 100."
+)
+TOTAL = "TỔNG CỘNG"
+URBAN = "Thành thị"
+RURAL = "Nông thôn"
+NO_DATA = "Chưa có số liệu."
+WORKBOOK_TITLE = "Báo cáo kết quả thực hiện giảm nghèo bền vững"
+
+
+def issuer(unit: Any) -> tuple[str, str]:
+    """The committee on the left of the title block: "ỦY BAN NHÂN DÂN" over the unit's name in capitals."""
+    return ("ỦY BAN NHÂN DÂN", unit.name.upper())
+
+
+def place_date(ctx: Any) -> str:
+    """Left blank for the signer to date by hand, as the paper forms are."""
+    return f"{ctx.place}, ngày      tháng      năm {ctx.signing_year}"
+
+
+def period_line(ctx: Any) -> str:
+    text = f"Kỳ báo cáo: {ctx.period_label}"
+    if ctx.first_year != ctx.last_year:
+        text += f" (số liệu năm {ctx.year}; diễn biến các năm {ctx.first_year}–{ctx.last_year})"
+    return f"{text} – {ctx.scope_label}"
+
+
+def title(base: str, ctx: Any) -> str:
+    text = base.format(year=ctx.year, period=ctx.period_label.lower(), unit=ctx.scope_label)
+    return f"{text} {DRAFT_MARK}" if ctx.is_draft else text
+
+
+def unit_header(ctx: Any) -> str:
+    return "Thôn, tổ dân phố" if ctx.by == "village" else "Xã, thị trấn"
+
+
+# --- 01. Review results ------------------------------------------------------------------------------------
+
+RESULTS_TITLE = "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
+
+
+def results_spec(ctx: Any) -> SheetSpec:
+    p, n = "Hộ nghèo", "Hộ cận nghèo"
+    return SheetSpec(
+        name="01. Kết quả rà soát",
+        form="Biểu số 01",
+        title=RESULTS_TITLE,
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", unit_header(ctx), fmt="text", width=24),
+            Column("households", "Tổng số hộ được rà soát", width=11),
+            Column("poor_start", "Đầu năm", group=p),
+            Column("poor_escaped", "Thoát nghèo trong năm", group=p),
+            Column("poor_fell_back", "Tái nghèo", group=p),
+            Column("poor_new", "Phát sinh mới", group=p),
+            Column("poor_end", "Cuối năm", group=p),
+            Column("poor_rate", "Tỷ lệ cuối năm (%)", group=p, fmt="pct", number="7 = 6/1 × 100"),
+            Column("poor_reduction", "Giảm so với năm trước (điểm %)", group=p, fmt="points", width=11),
+            Column("near_start", "Đầu năm", group=n),
+            Column("near_escaped", "Thoát cận nghèo trong năm", group=n),
+            Column("near_fell_back", "Tái cận nghèo", group=n),
+            Column("near_new", "Phát sinh mới", group=n),
+            Column("near_end", "Cuối năm", group=n),
+            Column("near_rate", "Tỷ lệ cuối năm (%)", group=n, fmt="pct", number="14 = 13/1 × 100"),
+        ],
+    )
+
+
+RESULTS_FOOTNOTE = (
+    "Đầu năm: số hộ của kết quả rà soát năm trước. Thoát nghèo: hộ nghèo năm trước nay là hộ cận nghèo hoặc "
+    "vượt chuẩn cận nghèo. Tái nghèo: hộ đã từng thoát nghèo nay nghèo lại. Phát sinh mới: hộ chưa từng nghèo nay "
+    "là hộ nghèo. Cuối năm = đầu năm − thoát − giảm khác + tăng (gồm cả hộ cận nghèo thành hộ nghèo, hộ mới đến)."
+)
+
+# --- 02. Ethnic-minority households -----------------------------------------------------------------------
+
+ETHNIC_TITLE = "HỘ NGHÈO, HỘ CẬN NGHÈO LÀ HỘ DÂN TỘC THIỂU SỐ NĂM {year}"
+
+
+def ethnic_spec(ctx: Any) -> SheetSpec:
+    g, p, n = "Hộ dân tộc thiểu số", "Hộ nghèo dân tộc thiểu số", "Hộ cận nghèo dân tộc thiểu số"
+    return SheetSpec(
+        name="02. Hộ DTTS",
+        form="Biểu số 02",
+        title=ETHNIC_TITLE,
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", unit_header(ctx), fmt="text", width=24),
+            Column("households", "Tổng số hộ được rà soát", width=11),
+            Column("em_households", "Số hộ", group=g),
+            Column("em_share", "Tỷ lệ trên tổng số hộ (%)", group=g, fmt="pct", number="3 = 2/1 × 100"),
+            Column("em_poor", "Số hộ", group=p),
+            Column("em_poor_rate", "Tỷ lệ trên số hộ DTTS (%)", group=p, fmt="pct", number="5 = 4/2 × 100"),
+            Column("em_poor_share", "Tỷ trọng trong tổng số hộ nghèo (%)", group=p, fmt="pct"),
+            Column("em_escaped", "Thoát nghèo", group=p),
+            Column("em_fell_back", "Tái nghèo", group=p),
+            Column("em_new", "Phát sinh mới", group=p),
+            Column("em_poor_reduction", "Giảm tỷ lệ so với năm trước (điểm %)", group=p, fmt="points", width=11),
+            Column("em_near", "Số hộ", group=n),
+            Column("em_near_rate", "Tỷ lệ trên số hộ DTTS (%)", group=n, fmt="pct"),
+        ],
+    )
+
+
+# --- 03. Deprivations -----------------------------------------------------------------------------------------
+
+DEPRIVATION_TITLE = "HỘ NGHÈO, HỘ CẬN NGHÈO THIẾU HỤT CÁC DỊCH VỤ XÃ HỘI CƠ BẢN NĂM {year}"
+DEPRIVATION_SECTIONS = {"poor": "A. HỘ NGHÈO", "near_poor": "B. HỘ CẬN NGHÈO"}
+PERCENT_ROW = "Tỷ lệ thiếu hụt (%)"
+
+
+def deprivation_spec(ctx: Any, indicators: list[dict]) -> SheetSpec:
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=22),
+        Column("households", "Tổng số hộ", width=9),
+        Column("total_deprivations", "Tổng số lượt thiếu hụt", width=10),
+    ]
+    for ind in indicators:
+        cols.append(Column(f"i{ind['code']}", f"{ind['code']}. {ind['name']}", group=f"Số hộ thiếu hụt – {ind['dimension_name']}", width=9))
+    return SheetSpec(name="03. Thiếu hụt", form="Biểu số 03", title=DEPRIVATION_TITLE, columns=cols)
+
+
+# --- 04. Groups: without working capacity, people of merit -----------------------------------------------
+
+GROUPS_TITLE = "HỘ NGHÈO, HỘ CẬN NGHÈO KHÔNG CÓ KHẢ NĂNG LAO ĐỘNG, CÓ NGƯỜI CÓ CÔNG NĂM {year}"
+
+
+def groups_spec(ctx: Any) -> SheetSpec:
+    p, n = "Hộ nghèo", "Hộ cận nghèo"
+    return SheetSpec(
+        name="04. Không có KNLĐ",
+        form="Biểu số 04",
+        title=GROUPS_TITLE,
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", unit_header(ctx), fmt="text", width=24),
+            Column("poor", "Tổng số", group=p),
+            Column("poor_no_labour", "Không có khả năng lao động", group=p, width=12),
+            Column("poor_no_labour_pct", "Tỷ lệ (%)", group=p, fmt="pct", number="3 = 2/1 × 100"),
+            Column("poor_merit", "Có người có công", group=p),
+            Column("poor_em", "Dân tộc thiểu số", group=p),
+            Column("poor_other", "Hộ nghèo khác", group=p, number="6 = 1 − 2 − 4"),
+            Column("near", "Tổng số", group=n),
+            Column("near_no_labour", "Không có khả năng lao động", group=n, width=12),
+            Column("near_no_labour_pct", "Tỷ lệ (%)", group=n, fmt="pct", number="9 = 8/7 × 100"),
+            Column("near_merit", "Có người có công", group=n),
+            Column("near_em", "Dân tộc thiểu số", group=n),
+        ],
+    )
+
+
+GROUPS_FOOTNOTE = (
+    "Hộ không có khả năng lao động: không có thành viên nào có khả năng lao động (trẻ em, người cao tuổi, người "
+    "khuyết tật, ốm đau) – định nghĩa cần đối chiếu văn bản. \"Hộ nghèo khác\" có thể âm nếu một hộ thuộc cả hai nhóm."
+)
+
+# --- 05. Causes ---------------------------------------------------------------------------------------------
+
+CAUSES_TITLE = "NGUYÊN NHÂN NGHÈO CỦA HỘ NGHÈO NĂM {year}"
+
+
+def causes_spec(ctx: Any, causes: list[dict]) -> SheetSpec:
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=22),
+        Column("households", "Tổng số hộ nghèo", width=9),
+    ]
+    for c in causes:
+        cols.append(Column(f"c_{c['code']}", c["name"], group="Số hộ nghèo theo nguyên nhân", width=10))
+    return SheetSpec(name="05. Nguyên nhân nghèo", form="Biểu số 05", title=CAUSES_TITLE, columns=cols)
+
+
+CAUSES_FOOTNOTE = "Một hộ có thể có nhiều nguyên nhân nghèo nên tổng các cột nguyên nhân có thể lớn hơn số hộ nghèo."
+
+# --- 06. Targets against actuals ----------------------------------------------------------------------------
+
+TARGETS_TITLE = "THỰC HIỆN CHỈ TIÊU GIẢM NGHÈO ĐẾN NĂM {year}"
+TARGETS_SECTION = "A. CHỈ TIÊU CỦA KẾ HOẠCH VÀ KẾT QUẢ THỰC HIỆN"
+TARGETS_YEARS_SECTION = "B. TỶ LỆ HỘ NGHÈO QUA CÁC NĂM SO VỚI LỘ TRÌNH CỦA KẾ HOẠCH"
+
+
+def targets_spec(ctx: Any) -> SheetSpec:
+    return SheetSpec(
+        name="06. Chỉ tiêu",
+        form="Biểu số 06",
+        title=TARGETS_TITLE,
+        unit_note="Đơn vị tính: điểm %/năm; %",
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", "Chỉ tiêu", fmt="text", width=40),
+            Column("span", "Giai đoạn", fmt="center", width=11),
+            Column("target", "Chỉ tiêu (điểm %/năm)", fmt="points", width=11),
+            Column("actual", "Thực hiện bình quân (điểm %/năm)", fmt="points", width=12),
+            Column("needed", "Cần giảm mỗi năm còn lại (điểm %)", fmt="points", width=12),
+            Column("status", "Đánh giá", fmt="text", width=16),
+        ],
+    )
+
+
+TARGET_YEAR_COLUMNS = [
+    Column("stt", "STT", fmt="center", width=5),
+    Column("name", "Năm", fmt="center", width=40),
+    Column("households", "Tổng số hộ được rà soát", width=11),
+    Column("poor_rate", "Thực hiện (%)", group="Tỷ lệ hộ nghèo", fmt="pct", width=12),
+    Column("poor_change", "Giảm so với năm trước (điểm %)", group="Tỷ lệ hộ nghèo", fmt="points", width=12),
+    Column("poor_path", "Lộ trình (%)", group="Tỷ lệ hộ nghèo", fmt="pct", width=12),
+    Column("em_rate", "Thực hiện (%)", group="Tỷ lệ hộ nghèo DTTS", fmt="pct", width=16),
+]
+STATUS_NA = "Chưa đủ số liệu"
+TARGETS_FOOTNOTE = (
+    "Chỉ tiêu theo mục II.2 Kế hoạch của huyện: giai đoạn 2021–2025 tỷ lệ hộ nghèo giảm bình quân 3 điểm %/năm, "
+    "hộ nghèo dân tộc thiểu số giảm trên 4 điểm %/năm; đến năm 2030 giảm trên 2 điểm %/năm (chỉ tiêu sửa tại trang "
+    "Chỉ tiêu). Thực hiện bình quân: mức giảm trung bình mỗi năm từ năm gốc; lộ trình: tỷ lệ năm gốc trừ mức giảm "
+    "chỉ tiêu mỗi năm."
+)
+
+
+# --- 07. Support and funds ------------------------------------------------------------------------------------
+
+SUPPORT_TITLE = "KẾT QUẢ HỖ TRỢ HỘ NGHÈO, HỘ CẬN NGHÈO VÀ NGUỒN VỐN NĂM {year}"
+SUPPORT_SECTION = "A. HỖ TRỢ ĐÃ THỰC HIỆN CHO HỘ GIA ĐÌNH, THEO XÃ VÀ NGUỒN KINH PHÍ"
+FUNDS_SECTION = "B. NGUỒN VỐN ĐƯỢC GIAO VÀ GIẢI NGÂN, THEO NGUỒN"
+
+
+def support_spec(ctx: Any, sources: list[str]) -> SheetSpec:
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=26),
+        Column("records", "Số lượt hỗ trợ", width=10),
+        Column("amount", "Tổng kinh phí (đồng)", fmt="money", width=16),
+    ]
+    for i, s in enumerate(sources):
+        cols.append(Column(f"s{i}", s, group="Chia theo nguồn kinh phí (đồng)", fmt="money", width=15))
+    return SheetSpec(name="07. Hỗ trợ, nguồn vốn", form="Biểu số 07", title=SUPPORT_TITLE, columns=cols, unit_note="Đơn vị tính: lượt; đồng")
+
+
+FUNDS_COLUMNS = [
+    Column("stt", "STT", fmt="center", width=5),
+    Column("name", "Nguồn vốn", fmt="text", width=26),
+    Column("allocated", "Kế hoạch vốn được giao (đồng)", fmt="money", width=16),
+    Column("disbursed", "Đã giải ngân (đồng)", fmt="money", width=16),
+    Column("rate", "Tỷ lệ giải ngân (%)", fmt="pct", width=12, number="3 = 2/1 × 100"),
+]
+SUPPORT_FOOTNOTE = "Số liệu hỗ trợ do các cơ quan, đơn vị ghi nhận trong hệ thống, theo xã nơi hộ cư trú khi được hỗ trợ."
+
+
+# --- 08. Tasks by agency ----------------------------------------------------------------------------------
+
+TASKS_TITLE = "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {year}"
+
+
+def tasks_spec() -> SheetSpec:
+    g = "Số nhiệm vụ"
+    return SheetSpec(
+        name="08. Nhiệm vụ",
+        form="Biểu số 08",
+        title=TASKS_TITLE,
+        unit_note="Đơn vị tính: nhiệm vụ; %",
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", "Cơ quan, đơn vị", fmt="text", width=34),
+            Column("total", "Được giao", group=g),
+            Column("completed", "Hoàn thành", group=g),
+            Column("stalled", "Gặp khó khăn, vướng mắc", group=g, width=12),
+            Column("overdue", "Quá hạn chưa hoàn thành", group=g, width=12),
+            Column("progress", "Tiến độ bình quân (%)", fmt="pct", width=11),
+        ],
+    )
+
+
+# --- 09. Deadline compliance ------------------------------------------------------------------------------
+
+COMPLIANCE_TITLE = "TÌNH HÌNH CHẤP HÀNH CHẾ ĐỘ BÁO CÁO – {period}"
+
+
+def compliance_spec() -> SheetSpec:
+    return SheetSpec(
+        name="09. Chấp hành báo cáo",
+        form="Biểu số 09",
+        title=COMPLIANCE_TITLE,
+        unit_note="",
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", "Đơn vị báo cáo", fmt="text", width=36),
+            Column("kind", "Loại đơn vị", fmt="text", width=16),
+            Column("due", "Hạn nộp (trước ngày)", fmt="date", width=12),
+            Column("submitted", "Ngày nộp", fmt="date", width=12),
+            Column("status", "Tình trạng", fmt="text", width=18),
+            Column("note", "Ghi chú", fmt="text", width=34),
+        ],
+    )
+
+
+COMPLIANCE_SUMMARY = "Tổng số đơn vị phải báo cáo: {total}; đã nộp: {submitted} (đúng hạn {on_time}, muộn {late}); chưa nộp: {open}."
+OWNER_COMMUNE, OWNER_AGENCY = "UBND xã, thị trấn", "Cơ quan, đơn vị"
+NOT_SUBMITTED, NOT_SUBMITTED_OVERDUE = "Chưa nộp", "Chưa nộp (quá hạn)"
+
+# --- 11. Household list -------------------------------------------------------------------------------------
+
+HOUSEHOLDS_TITLE = "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
+
+
+def households_spec() -> SheetSpec:
+    b = "Năm sinh"
+    g = "Thuộc nhóm"
+    return SheetSpec(
+        name="11. Danh sách hộ",
+        form="Biểu số 11",
+        title=HOUSEHOLDS_TITLE,
+        unit_note="",
+        columns=[
+            Column("stt", "STT", fmt="center", width=6),
+            Column("code", "Mã hộ", fmt="text", width=17),
+            Column("person", "Họ và tên chủ hộ, thành viên", fmt="text", width=24),
+            Column("male", "Nam", group=b, fmt="year", width=6),
+            Column("female", "Nữ", group=b, fmt="year", width=6),
+            Column("relation", "Quan hệ với chủ hộ", fmt="text", width=11),
+            Column("ethnic", "Dân tộc", fmt="text", width=9),
+            Column("citizen_id", "Số định danh cá nhân", fmt="center", width=14),
+            Column("village", "Thôn, tổ dân phố", fmt="text", width=16),
+            Column("commune", "Xã, thị trấn", fmt="text", width=16),
+            Column("classification", "Phân loại", fmt="text", width=10),
+            Column("change", "Diễn biến", fmt="text", width=13),
+            Column("income", "Thu nhập bình quân (đồng/người/tháng)", fmt="money", width=13),
+            Column("deprivations", "Số chỉ số thiếu hụt", width=9),
+            Column("em", "DTTS", group=g, fmt="center", width=6),
+            Column("no_labour", "Không có KNLĐ", group=g, fmt="center", width=8),
+            Column("merit", "Có người có công", group=g, fmt="center", width=8),
+            Column("support", "Hỗ trợ đã nhận trong năm", fmt="text", width=22),
+        ],
+    )
+
+
+HOUSEHOLDS_NOTE = (
+    "Tài liệu có dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP; Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): chỉ dùng cho "
+    "công tác giảm nghèo, không sao chép, chuyển giao cho người không có thẩm quyền."
+)
+MARK = "x"
+CHANGE_WORDS = {
+    "newly_poor": "Phát sinh mới",
+    "fell_back_poor": "Tái nghèo",
+    "near_poor_to_poor": "Từ cận nghèo",
+    "newly_near_poor": "Phát sinh mới",
+    "fell_back_near_poor": "Tái cận nghèo",
+    "escaped_poverty": "Thoát nghèo",
+    "first_review": "Mới đến, tách hộ",
+    "stayed": "Tiếp tục",
+    "escaped_near_poverty": "Thoát cận nghèo",
+}
+
+# --- 10. Trend ------------------------------------------------------------------------------------------------
+
+TREND_TITLE = "DIỄN BIẾN TỶ LỆ HỘ NGHÈO, HỘ CẬN NGHÈO GIAI ĐOẠN {first}–{last}"
+
+
+def trend_spec() -> SheetSpec:
+    return SheetSpec(
+        name="10. Diễn biến tỷ lệ",
+        form="Biểu số 10",
+        title=TREND_TITLE,
+        unit_note="Đơn vị tính: hộ; %",
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", "Năm", fmt="center", width=9),
+            Column("households", "Tổng số hộ được rà soát", width=12),
+            Column("poor", "Số hộ nghèo", width=10),
+            Column("poor_rate", "Tỷ lệ hộ nghèo (%)", fmt="pct", width=10),
+            Column("near", "Số hộ cận nghèo", width=10),
+            Column("near_rate", "Tỷ lệ hộ cận nghèo (%)", fmt="pct", width=10),
+            Column("em_rate", "Tỷ lệ hộ nghèo DTTS (%)", fmt="pct", width=10),
+            Column("target", "Lộ trình theo Kế hoạch (%)", fmt="pct", width=11),
+        ],
+    )
+
+
+CHART_TITLE = "Diễn biến tỷ lệ hộ nghèo, hộ cận nghèo (%)"
+CHART_Y = "Tỷ lệ (%)"
+CHART_X = "Năm"
