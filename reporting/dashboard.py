@@ -1,0 +1,814 @@
+"""The dashboards of the district labour office and of the communes (issue 6).
+
+One page, `/dashboard/`, with its filters in the URL (`?year=2025&unit=02539&em=1&area=rural&basis=official&
+structure=current`) so a view can be bookmarked and shared. Without `unit` it shows the user's own scope: the whole
+program area for the district office (rows by commune), one commune for a commune officer (rows by village).
+A URL filter never widens a commune officer's scope: a unit outside it answers 404.
+
+Every figure comes from `reporting.selectors` (the same functions as the API and the Excel reports); this module
+only lays them out: headline figures, charts (`reporting.charts`, server-rendered SVG) each with its table, and an
+Excel export of each table (`/dashboard/export/<table>.xlsx` with the same filters).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from accounts.models import Role
+from accounts.permissions import has_role, role_required
+from households.models import Area, Change, Classification
+
+from . import charts, selectors
+from .selectors import CURRENT, OFFICIAL
+
+ALL_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.PROVINCE_VIEWER, Role.ADMIN)
+# Who may open the household list a village or category links to (households.views.REGISTRY_READERS).
+REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
+
+
+class DashboardFilters(forms.Form):
+    year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100)
+    unit = forms.CharField(label="Đơn vị", required=False, max_length=16)
+    em = forms.BooleanField(label="Chỉ hộ dân tộc thiểu số", required=False)
+    area = forms.ChoiceField(label="Khu vực", required=False, choices=[("", "Thành thị và nông thôn"), *Area.choices])
+    basis = forms.ChoiceField(label="Số liệu", required=False, choices=list(selectors.BASES.items()))
+    structure = forms.ChoiceField(label="Đơn vị hành chính", required=False, choices=list(selectors.STRUCTURES.items()))
+
+
+# --- tables: one structure for the page, the print and the Excel export ------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: Any  # the raw value (for Excel)
+    text: str  # as shown
+    href: str = ""
+    css: str = ""
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "text"  # text | year | int | pct | pts | vnd | date
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "year")
+
+
+def cell(value: Any, kind: str = "text", *, href: str = "", css: str = "") -> Cell:
+    if value is None:
+        text = "—"
+    elif kind == "year":
+        text = str(value)
+    elif kind == "int":
+        text = charts.number(value)
+    elif kind == "pct":
+        text = charts.number(value, 2)
+    elif kind == "pts":
+        text = ("+" if value > 0 else "") + charts.number(value, 2)
+    elif kind == "vnd":
+        text = charts.number(value)
+    elif kind == "date":
+        text = f"{value:%d/%m/%Y}"
+    else:
+        text = str(value)
+    return Cell(value, text, href, css)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    total: list[Cell] | None = None
+    note: str = ""
+    export_url: str = ""
+    link_col: int = 0  # the column a row's link goes on (the name)
+
+    @property
+    def numeric_indexes(self) -> set[int]:
+        return {i for i, c in enumerate(self.columns) if c.numeric}
+
+    def add(self, *values: Any, href: str = "", css: str = "") -> None:
+        """A row from raw values, formatted by the columns; `href` links the cell of `link_col`."""
+        row = [v if isinstance(v, Cell) else cell(v, col.kind) for v, col in zip(values, self.columns)]
+        if href and row:
+            row[self.link_col].href = href
+        if css:
+            for c in row:
+                c.css = c.css or css
+        self.rows.append(row)
+
+    def set_total(self, *values: Any) -> None:
+        self.total = [v if isinstance(v, Cell) else cell(v, col.kind) for v, col in zip(values, self.columns)]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    chart: SafeString | None = None
+    tables: list[Table] = field(default_factory=list)
+    note: str = ""
+    gap: str = ""  # why the section has nothing to show yet (the data source does not exist)
+    wide: bool = False  # spans the page width
+    link: str = ""  # the page that manages what the section shows
+
+
+def _arrow(change: float | None) -> str:
+    if change is None:
+        return ""
+    if change < 0:
+        return f"▼{charts.number(-change, 2)}"
+    if change > 0:
+        return f"▲{charts.number(change, 2)}"
+    return "="
+
+
+# --- the page ----------------------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """Everything the page shows, computed from the selectors in a fixed number of queries."""
+
+    def __init__(self, request) -> None:
+        self.request, self.user = request, request.user
+        self.today = timezone.localdate()
+        self.errors: list[str] = []
+        form = DashboardFilters(request.GET or None)
+        data: dict[str, Any] = {}
+        if form.is_bound:
+            if form.is_valid():
+                data = form.cleaned_data
+            else:
+                for name, errs in form.errors.items():
+                    self.errors.extend(f"{form.fields[name].label}: {e}" for e in errs)
+                data = {k: v for k, v in form.cleaned_data.items()}
+        self.structure: str = data.get("structure") or CURRENT
+        self.basis: str = data.get("basis") or OFFICIAL
+        self.em: bool = bool(data.get("em"))
+        self.area: str = data.get("area") or ""
+        own = selectors.statistics_scope(user=self.user, unit_code=None, year=self.today.year, structure=self.structure)
+        self.years_info = selectors.years_with_reviews(unit_ids=own.unit_ids, user=self.user)
+        self.year: int = data.get("year") or self.years_info["latest_official"] or self.years_info["latest"] or self.today.year
+        self.unit_code: str = (data.get("unit") or "").strip()
+        try:
+            self.scope = selectors.statistics_scope(
+                user=self.user, unit_code=self.unit_code, year=self.year, structure=self.structure
+            )
+        except ValidationError as exc:
+            self.errors.extend(exc.messages)
+            self.scope, self.unit_code = own, ""
+        self.units = selectors.unit_index()
+        self.by = "village" if self.scope.is_commune else "commune"
+        if self.by == "village" and self.scope.unit_ids is not None:
+            self.units.load_villages(commune_ids=self.scope.unit_ids)
+        # The review in progress, the reports and tasks now due: the latest review year (this year's review).
+        self.activity_year: int = self.years_info["latest"] or self.today.year
+        # The filters every selector gets (`_filters` for the cubes, which keep every state; `common` adds the basis).
+        self._filters = {
+            "unit_ids": self.scope.unit_ids,
+            "ethnic_minority_only": self.em,
+            "area": self.area or None,
+            "user": self.user,
+        }
+        self.common = {**self._filters, "basis": self.basis}
+        self.links_to_registry = has_role(self.user, *REGISTRY_READERS)
+
+    # URLs ---------------------------------------------------------------------------------------------------
+
+    def params(self, **overrides: Any) -> dict[str, Any]:
+        p = {
+            "year": self.year,
+            "unit": self.unit_code,
+            "em": "1" if self.em else "",
+            "area": self.area,
+            "basis": self.basis if self.basis != OFFICIAL else "",
+            "structure": self.structure if self.structure != CURRENT else "",
+        }
+        p.update(overrides)
+        return {k: v for k, v in p.items() if v not in ("", None)}
+
+    def url(self, **overrides: Any) -> str:
+        return reverse("reporting:dashboard") + "?" + urlencode(self.params(**overrides))
+
+    @property
+    def up_url(self) -> str:
+        """From a commune's dashboard back to the whole area, keeping the other filters."""
+        return self.url(unit="")
+
+    def export_url(self, key: str) -> str:
+        return reverse("reporting:dashboard_export", args=[key]) + "?" + urlencode(self.params())
+
+    def commune_url(self, unit: dict[str, Any]) -> str:
+        """Drill-down from a commune bar or row to that commune's dashboard."""
+        return self.url(unit=unit["code"]) if unit.get("code") else ""
+
+    def registry_url(self, *, village: dict[str, Any] | None = None) -> str:
+        """Drill-down to the household list (filtered to a village, or to the commune shown)."""
+        if not self.links_to_registry:
+            return ""
+        try:
+            base = reverse("households:household_list")
+        except NoReverseMatch:  # pragma: no cover
+            return ""
+        if village is not None:
+            return f"{base}?village={village['code']}" if village.get("code") else ""
+        if self.scope.is_commune and self.scope.unit is not None and self.scope.unit.in_force_on(self.today):
+            return f"{base}?commune={self.scope.unit.code}"
+        return base
+
+    def category_url(self, *, classification: str = "", change: str = "", village: dict[str, Any] | None = None) -> str:
+        """Drill-down from a category (poor, newly poor, …) or a village to the list of the households counted in it,
+        with the page's filters."""
+        if not self.links_to_registry:
+            return ""
+        extra = {"classification": classification, "change": change}
+        if village is not None:
+            if not village.get("id"):
+                return ""
+            extra["village"] = village["id"]
+        return reverse("reporting:dashboard_households") + "?" + urlencode(self.params(**extra))
+
+    # Labels -------------------------------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        if self.scope.is_commune and self.scope.unit is not None:
+            return f"Tổng quan {self.scope.unit.name}"
+        return "Tổng quan toàn địa bàn huyện Sơn Dương"
+
+    @property
+    def filter_summary(self) -> str:
+        parts = [f"Năm {self.year}", selectors.BASES[self.basis], selectors.STRUCTURES[self.structure]]
+        if self.em:
+            parts.append("chỉ hộ dân tộc thiểu số")
+        if self.area:
+            parts.append(dict(Area.choices)[self.area].lower())
+        return " · ".join(parts)
+
+    def unit_choices(self) -> list[dict[str, Any]]:
+        """Communes the user may pick: today's communes (current structure) or those of the year (historical), within
+        the user's own scope."""
+        if self.structure == CURRENT:
+            communes = self.units.in_force()
+        else:
+            ref = selectors.reference_date(self.year)
+            communes = sorted(
+                (self.units.info(uid) for uid, u in self.units.units.items()
+                 if u["valid_from"] <= ref and (u["valid_to"] is None or ref <= u["valid_to"])),
+                key=lambda u: u["name"],
+            )
+        own = selectors.statistics_scope(user=self.user, unit_code=None, year=self.year, structure=self.structure)
+        if own.unit_ids is not None:
+            communes = [c for c in communes if c["id"] in own.unit_ids]
+        return communes
+
+    @property
+    def whole_area_user(self) -> bool:
+        from accounts.scoping import commune_ids
+
+        return commune_ids(self.user) is None
+
+    # Sections -----------------------------------------------------------------------------------------------
+
+    def build(self, only: str | None = None) -> dict[str, Any]:
+        """The page's context; `only`: just what the table `only` needs (the Excel export)."""
+        # The trend since the baseline of the plan's period (2021), or the last five years before it.
+        first = selectors.BASELINE_YEAR if self.year >= selectors.BASELINE_YEAR else self.year - 4
+        self.trend_years = list(range(first, self.year + 1))
+        makers: dict[str, Callable[[], Section]] = {
+            "units": self.section_units,
+            "registry": self.section_registry,
+            "trend": self.section_trend,
+            "movements": self.section_movements,
+            "deprivations": self.section_deprivations,
+            "causes": self.section_causes,
+            "progress": self.section_progress,
+            "deadlines": self.section_deadlines,
+            "tasks": self.section_tasks,
+            "support": self.section_support,
+            "funds": self.section_funds,
+        }
+        # One scan of the year, the year before and the year under review gives the summary, the rates by unit, the
+        # movements and the review's progress; one more gives the earlier years of the trend.
+        cube_years = sorted({self.year - 1, self.year, self.activity_year})
+        self.cube = selectors.review_cube(years=cube_years, by=self.by, **self._filters)
+        earlier = [y for y in self.trend_years if y < self.year - 1]
+        needs_trend = only is None or only in ("units", "trend")
+        if needs_trend:
+            rows = self.cube + (selectors.review_cube(years=earlier, basis=self.basis, measures=selectors.SUMMARY_MEASURES,
+                                                      **self._filters) if earlier else [])
+            self.trend = selectors.poverty_trend(years=self.trend_years, rows=rows, **self.common)
+            self.current = self.trend[-1]
+            self.previous = self.trend[-2] if len(self.trend) > 1 and self.trend[-2]["has_data"] else None
+            self.targets = selectors.reduction_targets(unit=self.scope.unit if self.scope.is_commune else None)
+            self.target_now = {
+                m: next((t for t in self.targets if t["metric"] == m and t["baseline_year"] < self.year <= t["end_year"]), None)
+                for m in ("poverty_rate_reduction", "ethnic_minority_poverty_rate_reduction")
+            }
+        if only is not None:
+            if only not in makers:
+                raise Http404("Không có bảng số liệu này.")
+            return {"section": makers[only]()}
+        if not self.scope.is_commune:
+            del makers["registry"]
+        sections = [maker() for maker in makers.values()]
+        for section in sections:
+            for table in section.tables:
+                table.export_url = self.export_url(table.key)
+        return {
+            "dash": self,
+            "headline": self.headline(),
+            "sections": sections,
+            "form_values": self.params(),
+            "years": sorted(set(self.years_info["years"]) | {self.year}, reverse=True),
+            "unit_choices": self.unit_choices(),
+            "area_choices": [("", "Thành thị và nông thôn"), *Area.choices],
+            "basis_choices": list(selectors.BASES.items()),
+            "structure_choices": list(selectors.STRUCTURES.items()),
+        }
+
+    def _target_value(self, metric: str) -> float | None:
+        t = self.target_now.get(metric)
+        return t["value"] if t else None
+
+    def _delta(self, change: float | None) -> dict[str, str]:
+        prev = self.previous["year"] if self.previous else self.year - 1
+        if change is None:
+            return {"text": f"Chưa có số liệu năm {prev} để so sánh", "css": "muted"}
+        if change < 0:
+            return {"text": f"▼ giảm {charts.number(-change, 2)} điểm % so với năm {prev}", "css": "delta-good"}
+        if change > 0:
+            return {"text": f"▲ tăng {charts.number(change, 2)} điểm % so với năm {prev}", "css": "delta-bad"}
+        return {"text": f"không đổi so với năm {prev}", "css": "muted"}
+
+    def _status(self, metric: str) -> dict[str, str] | None:
+        target = self.target_now.get(metric)
+        if target is None:
+            return None
+        st = selectors.target_status(trend=self.trend, target=target, year=self.year)
+        css = {"met": "badge-ok", "on_track": "badge-ok", "at_risk": "badge-warn", "missed": "badge-bad"}.get(st["status"] or "", "")
+        detail = f"chỉ tiêu giảm {charts.number(target['value'], 0)} điểm/năm"
+        if st["actual"] is not None:
+            detail += f"; bình quân đã giảm {charts.number(st['actual'], 2)} điểm/năm từ {target['baseline_year']}"
+        return {"text": st["label"], "css": css, "detail": detail, "status": st["status"] or ""}
+
+    def headline(self) -> list[dict[str, Any]]:
+        """The cards at the top: counts, rates, change from last year, and where the plan's targets stand."""
+        cur = self.current
+        em = cur["ethnic_minority"]
+
+        def rate_text(value: float | None) -> str:
+            return f"{charts.number(value, 2)} %" if value is not None else "—"
+
+        cards = [
+            {"key": "poor", "label": "Hộ nghèo", "value": charts.number(cur["poor"]), "href": self.category_url(classification="poor"),
+             "small": f"hộ · tỷ lệ {rate_text(cur['poor_rate'])}", "delta": self._delta(cur["poor_rate_change"]),
+             "badge": self._status("poverty_rate_reduction")},
+            {"key": "near_poor", "label": "Hộ cận nghèo", "value": charts.number(cur["near_poor"]),
+             "href": self.category_url(classification="near_poor"), "small": f"hộ · tỷ lệ {rate_text(cur['near_poor_rate'])}",
+             "delta": self._delta(cur["near_poor_rate_change"])},
+        ]
+        if not self.em:
+            cards.append({"key": "em_poor", "label": "Hộ nghèo dân tộc thiểu số", "value": charts.number(em["poor"]),
+                          "small": f"hộ · {rate_text(em['poor_rate'])} số hộ DTTS", "delta": self._delta(em.get("poor_rate_change")),
+                          "badge": self._status("ethnic_minority_poverty_rate_reduction")})
+        cards.append({
+            "key": "moves", "label": "Biến động trong năm",
+            "parts": [
+                (charts.number(cur["escaped_poverty"]), "thoát nghèo", self.category_url(change=Change.ESCAPED_POVERTY)),
+                (charts.number(cur["newly_poor"]), "phát sinh", self.category_url(change=Change.NEWLY_POOR)),
+                (charts.number(cur["fell_back_poor"]), "tái nghèo", self.category_url(change=Change.FELL_BACK_POOR)),
+            ],
+        })
+        cards.append({"key": "households", "label": "Số hộ được tính", "value": charts.number(cur["households"]),
+                      "delta": {"text": selectors.BASES[self.basis], "css": "muted"}})
+        lag = getattr(self, "lagging", None)
+        if lag and lag["target"] is not None and lag["of"]:
+            cards.append({"key": "lagging", "label": f"{lag['noun'].capitalize()} giảm chưa đạt {charts.number(lag['target'], 0)} điểm",
+                          "value": charts.number(lag["count"]), "small": f"/ {lag['of']}", "css": "delta-bad" if lag["count"] else "",
+                          "delta": {"text": f"so với năm {self.year - 1}", "css": "muted"}})
+        return cards
+
+    def section_units(self) -> Section:
+        by_village = self.by == "village"
+        rows = selectors.poverty_by_unit(year=self.year, by=self.by, structure=self.structure, units=self.units, rows=self.cube,
+                                         **self.common)
+        rows.sort(key=lambda r: (-(r["poor_rate"] or 0), r["unit"]["name"]))
+        target = self._target_value("poverty_rate_reduction")
+        em_target = self._target_value("ethnic_minority_poverty_rate_reduction")
+        lagging = 0
+        noun = "thôn, tổ dân phố" if by_village else "xã"
+        table = Table(
+            "units",
+            f"Tỷ lệ hộ nghèo theo {noun}, năm {self.year}",
+            [Column("Mã"), Column("Thôn, tổ dân phố" if by_village else "Xã, thị trấn"), Column("Số hộ", "int"),
+             Column("Hộ nghèo", "int"), Column("Tỷ lệ hộ nghèo (%)", "pct"), Column(f"Thay đổi so với {self.year - 1} (điểm %)", "pts"),
+             Column("Hộ cận nghèo", "int"), Column("Tỷ lệ cận nghèo (%)", "pct"),
+             Column("Hộ nghèo DTTS", "int"), Column("Tỷ lệ nghèo DTTS (%)", "pct"), Column("Ghi chú")],
+            link_col=1,
+        )
+        chart_rows = []
+        names = [r["unit"]["name"] for r in rows]
+        for r in rows:
+            u = r["unit"]
+            change = r["poor_rate_change"]
+            lag = target is not None and change is not None and -change < target
+            em_lag = em_target is not None and r["em_poor_rate_change"] is not None and -r["em_poor_rate_change"] < em_target
+            lagging += 1 if lag else 0
+            href = self.category_url(village=u) if by_village else self.commune_url(u)
+            name = u["name"]
+            verdict = []
+            if lag:
+                verdict.append(f"Giảm chưa đạt {charts.number(target, 0)} điểm")
+            if em_lag:
+                verdict.append(f"DTTS giảm chưa đạt {charts.number(em_target, 0)} điểm")
+            if u.get("difficult_parts"):
+                verdict.insert(0, "Gồm xã ĐBKK " + ", ".join(u["difficult_parts"]))
+            elif u.get("extremely_difficult"):
+                verdict.insert(0, "Xã ĐBKK")
+            table.add(
+                u.get("code", ""), name, r["households"], r["poor"], r["poor_rate"], change, r["near_poor"], r["near_poor_rate"],
+                r["ethnic_minority"]["poor"], r["ethnic_minority"]["poor_rate"],
+                "; ".join(verdict), href=href, css="lagging" if lag else "",
+            )
+            label = u["short_name"] if not by_village else u["name"]
+            if by_village and names.count(u["name"]) > 1 and u.get("commune_name"):
+                # Two villages of the units a commune took in may share a name: say whose each is.
+                label = name = f"{u['name']} ({u['commune_name'].removeprefix('Xã ').removeprefix('Thị trấn ')})"
+                table.rows[-1][1].text = name
+            chart_rows.append({
+                "label": label, "value": r["poor_rate"], "href": href,
+                "marked": bool(u.get("extremely_difficult")), "note": _arrow(change),
+            })
+        cur = getattr(self, "current", None)
+        if cur is not None:
+            table.set_total("", "Toàn địa bàn" if not by_village else "Toàn xã", cur["households"], cur["poor"], cur["poor_rate"],
+                            cur["poor_rate_change"], cur["near_poor"], cur["near_poor_rate"],
+                            cur["ethnic_minority"]["poor"], cur["ethnic_minority"]["poor_rate"], "")
+        self.lagging = {"count": lagging, "of": len(rows), "target": target, "noun": noun}
+        reference = (cur["poor_rate"], f"Chung {charts.number(cur['poor_rate'], 2)} %") if cur and cur["poor_rate"] is not None else None
+        legend = [("Xã đặc biệt khó khăn (Kế hoạch, mục III.3)", charts.POOR, "hatch")] if not by_village else None
+        chart = charts.bar_chart(
+            chart_rows, cid="units", title=table.title, reference=reference, legend=legend,
+            desc=f"Sắp xếp từ cao xuống thấp; ▼▲: thay đổi so với năm {self.year - 1} (điểm %).",
+        )
+        note = (
+            "Bấm vào một xã để xem tổng quan của xã. " if not by_village else
+            ("Bấm vào một thôn để xem các hộ được tính của thôn. " if self.links_to_registry else "")
+        ) + (selectors.STRUCTURES[self.structure] + "." if not by_village else "")
+        return Section("units", table.title, chart, [table], note=note, wide=True)
+
+    def section_registry(self) -> Section:
+        rows = selectors.registry_by_village(unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
+        title = "Hộ gia đình theo thôn (sổ hộ hiện nay)"
+        table = Table("registry", title, [Column("Mã"), Column("Thôn, tổ dân phố"), Column("Số hộ", "int")], link_col=1)
+        for r in rows:
+            table.add(r["unit"]["code"], r["unit"]["name"], r["households"], href=self.registry_url(village=r["unit"]))
+        table.set_total("", "Tổng", sum(r["households"] for r in rows))
+        chart = charts.bar_chart([{"label": r["unit"]["name"], "value": r["households"], "href": self.registry_url(village=r["unit"])} for r in rows],
+                                 cid="registry", title=title, digits=0, suffix=" hộ", color=charts.NEUTRAL)
+        note = "Bấm vào một thôn để mở danh sách hộ của thôn." if self.links_to_registry else ""
+        return Section("registry", title, chart, [table], note=note)
+
+    def section_trend(self) -> Section:
+        path = selectors.target_path(trend=self.trend, targets=self.targets)
+        em_path = selectors.target_path(trend=self.trend, metric="ethnic_minority_poverty_rate_reduction", targets=self.targets)
+        years = [r["year"] for r in self.trend]
+        target_by_year = {p["year"]: p["target"] for p in path}
+        em_target_by_year = {p["year"]: p["target"] for p in em_path}
+        series = [
+            {"name": "Tỷ lệ hộ nghèo", "values": {r["year"]: r["poor_rate"] for r in self.trend}, "color": charts.POOR, "labels": True},
+            {"name": "Lộ trình theo chỉ tiêu", "values": target_by_year, "color": charts.TARGET, "dashed": True},
+            {"name": "Tỷ lệ hộ cận nghèo", "values": {r["year"]: r["near_poor_rate"] for r in self.trend}, "color": charts.NEAR_POOR},
+        ]
+        if not self.em:
+            series += [
+                {"name": "Tỷ lệ hộ nghèo DTTS", "values": {r["year"]: r["ethnic_minority"]["poor_rate"] for r in self.trend}, "color": charts.ETHNIC},
+                {"name": "Lộ trình DTTS", "values": em_target_by_year, "color": charts.ETHNIC, "dashed": True},
+            ]
+        title = f"Tỷ lệ hộ nghèo từ năm {years[0]} đến {years[-1]} và lộ trình chỉ tiêu"
+        chart = charts.line_chart(cid="trend", title=title, years=years, series=series)
+        table = Table("trend", title, [
+            Column("Năm", "year"), Column("Số hộ", "int"), Column("Hộ nghèo", "int"), Column("Tỷ lệ hộ nghèo (%)", "pct"),
+            Column("Thay đổi (điểm %)", "pts"), Column("Lộ trình chỉ tiêu (%)", "pct"), Column("Hộ cận nghèo", "int"),
+            Column("Tỷ lệ cận nghèo (%)", "pct"), Column("Tỷ lệ nghèo DTTS (%)", "pct"), Column("Lộ trình DTTS (%)", "pct"),
+        ])
+        for r in self.trend:
+            table.add(r["year"], r["households"], r["poor"], r["poor_rate"], r["poor_rate_change"], target_by_year.get(r["year"]),
+                      r["near_poor"], r["near_poor_rate"], r["ethnic_minority"]["poor_rate"], em_target_by_year.get(r["year"]))
+        note = " ".join(
+            f"{t['title']} (năm gốc {t['baseline_year']}{'' if t['source'] == 'programs' else ', theo Kế hoạch'})."
+            for t in self.targets if t["baseline_year"] < self.year
+        )
+        if self.em or self.area:
+            note += " Đang lọc một nhóm hộ: lộ trình tính từ tỷ lệ của nhóm này, chỉ để tham khảo."
+        return Section("trend", title, chart, [table], note=note)
+
+    def section_movements(self) -> Section:
+        m = selectors.movements(year=self.year, rows=self.cube, **self.common)
+        c, p, n = m["changes"], m["poor"], m["near_poor"]
+        title = f"Biến động hộ nghèo, hộ cận nghèo năm {self.year}"
+        kinds = [
+            (Change.ESCAPED_POVERTY, "Thoát nghèo", charts.TARGET),
+            (Change.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo", "#4f9a5f"),
+            (Change.NEWLY_POOR, "Hộ nghèo phát sinh", charts.POOR),
+            (Change.FELL_BACK_POOR, "Tái nghèo", "#7a1a12"),
+            (Change.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo", "#d0574f"),
+            (Change.NEWLY_NEAR_POOR, "Cận nghèo phát sinh", charts.NEAR_POOR),
+            (Change.FELL_BACK_NEAR_POOR, "Tái cận nghèo", "#9a6200"),
+        ]
+        chart_rows = [{"label": label, "value": c.get(code, 0), "color": color, "href": self.category_url(change=code)} for code, label, color in kinds]
+        chart = charts.bar_chart(chart_rows, cid="movements", title=title, digits=0, suffix=" hộ")
+        table = Table("movements", title, [Column("Biến động"), Column("Hộ nghèo", "int"), Column("Hộ cận nghèo", "int")])
+        for label, a, b in [
+            (f"Đầu năm (cuối năm {self.year - 1})", p["start"], n["start"]),
+            ("Không thay đổi", p["stayed"], n["stayed"]),
+            ("Thoát nghèo, thành hộ cận nghèo", p["escaped_to_near_poor"], None),
+            ("Thoát nghèo, trên chuẩn cận nghèo", p["escaped_above_near_poor"], None),
+            ("Thoát cận nghèo", None, n["escaped"]),
+            ("Hộ cận nghèo thành hộ nghèo", p["near_poor_to_poor"], n["to_poor"]),
+            ("Hộ nghèo thành hộ cận nghèo", None, n["from_poor"]),
+            ("Tái nghèo, tái cận nghèo", p["fell_back"], n["fell_back"]),
+            ("Phát sinh mới", p["newly_poor"], n["newly_near_poor"]),
+            ("Tăng khác (rà soát lần đầu: chuyển đến, tách hộ)", p["other_increase"], n["other_increase"]),
+            ("Giảm khác (không còn được rà soát: chuyển đi, nhập hộ)", p["other_decrease"], n["other_decrease"]),
+        ]:
+            table.add(label, a, b)
+        table.set_total(f"Cuối năm {self.year}", p["end"], n["end"])
+        note = (f"Ra vào lại (tái nghèo, tái cận nghèo): {charts.number(m['rotating'])} hộ — Kế hoạch mục IV.13 yêu cầu "
+                "phát hiện hộ ra vào để hưởng chính sách.")
+        return Section("movements", title, chart, [table], note=note)
+
+    def section_deprivations(self) -> Section:
+        d = selectors.deprivations(year=self.year, **self.common)
+        self.poor_counted = d["households"]
+        title = f"Hộ nghèo thiếu hụt theo chỉ số, năm {self.year}"
+        rows = [{"label": f"{i['code']}. {i['name']}", "value": i["percent"]} for i in d["indicators"]]
+        chart = charts.bar_chart(rows, cid="deprivations", title=title, color=charts.BLUE, max_value=100,
+                                 desc=f"Phần trăm trong {charts.number(d['households'])} hộ nghèo.")
+        table = Table("deprivations", title, [Column("Mã"), Column("Chỉ số"), Column("Chiều thiếu hụt"),
+                                              Column("Số hộ nghèo thiếu hụt", "int"), Column("Tỷ lệ (%)", "pct")])
+        for i in d["indicators"]:
+            table.add(i["code"], i["name"], i["dimension_name"], i["households"], i["percent"])
+        table.set_total("", "Hộ nghèo", f"{charts.number(d['total_deprivations'])} lượt thiếu hụt", d["households"], None)
+        return Section("deprivations", title, chart, [table], note="Chuẩn nghèo đa chiều áp dụng cho năm rà soát (Nghị định 07/2021/NĐ-CP).")
+
+    def section_causes(self) -> Section:
+        c = selectors.causes(year=self.year, households=getattr(self, "poor_counted", None), **self.common)
+        title = f"Nguyên nhân nghèo, năm {self.year}"
+        items = sorted(c["causes"], key=lambda x: -x["households"])
+        chart = charts.bar_chart([{"label": x["name"], "value": x["percent"]} for x in items], cid="causes", title=title,
+                                 color=charts.NEUTRAL, max_value=100, desc=f"Phần trăm trong {charts.number(c['households'])} hộ nghèo; một hộ có thể nêu nhiều nguyên nhân.")
+        table = Table("causes", title, [Column("Nguyên nhân"), Column("Số hộ nghèo", "int"), Column("Tỷ lệ (%)", "pct")])
+        for x in items:
+            table.add(x["name"], x["households"], x["percent"])
+        table.set_total("Tổng số hộ nghèo", c["households"], None)
+        return Section("causes", title, chart, [table], note="Một hộ có thể nêu nhiều nguyên nhân.")
+
+    def section_progress(self) -> Section:
+        p = selectors.review_progress(
+            year=self.activity_year, unit_ids=self.scope.unit_ids, ethnic_minority_only=self.em, area=self.area or None,
+            by=self.by, structure=CURRENT, user=self.user, units=self.units, rows=self.cube,
+        )
+        title = f"Tiến độ rà soát năm {self.activity_year}"
+        steps = [("confirmed", "Huyện đã xác nhận", "#185c28"), ("recognised", "Xã đã công nhận", "#4f9a5f"),
+                 ("in_village", "Họp thôn, niêm yết", charts.BLUE), ("surveying", "Đang rà soát", charts.NEAR_POOR)]
+        rows = sorted(p["rows"], key=lambda r: (r["percent_official"] or 0, r["unit"]["name"]))
+        chart_rows = [{
+            "label": r["unit"]["short_name"] if self.by == "commune" else r["unit"]["name"],
+            "values": {k: r[k] for k, _, _ in steps},
+            "total": r["expected"] or r["reviews"],
+            "note": f"{charts.number(r['percent_official'], 0)} %" if r["percent_official"] is not None else "—",
+            "href": self.commune_url(r["unit"]) if self.by == "commune" else "",
+        } for r in rows]
+        chart = charts.stacked_chart(chart_rows, cid="progress", title=title, segments=steps, rest="Chưa có phiếu",
+                                     desc="Tỷ lệ: số hộ đã được xã công nhận hoặc huyện xác nhận trên số hộ trong sổ hộ.")
+        table = Table("progress", title, [
+            Column("Mã"), Column("Xã, thị trấn" if self.by == "commune" else "Thôn, tổ dân phố"), Column("Hộ trong sổ", "int"),
+            Column("Đã có phiếu", "int"), Column("Đang rà soát", "int"), Column("Họp thôn, niêm yết", "int"),
+            Column("Xã đã công nhận", "int"), Column("Huyện đã xác nhận", "int"), Column("Đã công nhận (%)", "pct"),
+        ], link_col=1)
+        for r in rows:
+            table.add(r["unit"].get("code", ""), r["unit"]["name"], r["expected"], r["reviews"], r["surveying"], r["in_village"],
+                      r["recognised"], r["confirmed"], r["percent_official"],
+                      href=self.commune_url(r["unit"]) if self.by == "commune" else "")
+        t = p["total"]
+        table.set_total("", "Tổng", t["expected"], t["reviews"], t["surveying"], t["in_village"], t["recognised"], t["confirmed"], t["percent_official"])
+        note = "Các bước theo Quyết định 24/2021/QĐ-TTg, Điều 4: rà soát, họp thôn, niêm yết, xã công nhận, huyện xác nhận."
+        if self.em or self.area:
+            note += " Khi lọc một nhóm hộ, tỷ lệ tính trên số phiếu của nhóm (không có số hộ trong sổ)."
+        return Section("progress", title, chart, [table], note=note)
+
+    def section_deadlines(self) -> Section:
+        title = f"Báo cáo định kỳ năm {self.activity_year}: ai chậm, ai đúng hạn"
+        d = selectors.deadline_compliance(year=self.activity_year, unit_ids=self.scope.unit_ids, user=self.user)
+        if d is None:
+            return Section("deadlines", title, gap="Chưa có dữ liệu hạn nộp báo cáo (phân hệ báo cáo định kỳ chưa cài đặt).")
+        not_due = max(d["open"] - d["overdue"], 0)
+        chart = charts.bar_chart([
+            {"label": "Nộp đúng hạn", "value": d["on_time"], "color": charts.TARGET},
+            {"label": "Nộp muộn", "value": d["late"], "color": charts.NEAR_POOR},
+            {"label": "Quá hạn, chưa nộp", "value": d["overdue"], "color": charts.POOR},
+            {"label": "Chưa nộp, chưa đến hạn", "value": not_due, "color": charts.NEUTRAL},
+        ], cid="deadlines", title=title, digits=0, suffix="")
+        table = Table("deadlines", "Báo cáo nộp muộn hoặc quá hạn", [
+            Column("Đơn vị"), Column("Báo cáo"), Column("Hạn nộp", "date"), Column("Tình trạng"),
+        ])
+        for r in d["rows"]:
+            state = "Quá hạn, chưa nộp" if r["overdue"] else ("Nộp muộn" if r["on_time"] is False else r["state_label"])
+            table.add(r["owner"], r["kind"], r["due_date"], state, css="lagging" if r["overdue"] else "")
+        try:
+            link = reverse("reporting:obligations")
+        except NoReverseMatch:  # pragma: no cover
+            link = ""
+        note = f"{charts.number(d['total'])} nghĩa vụ báo cáo; {charts.number(d['submitted'])} đã nộp."
+        if link:
+            note += " Chi tiết ở trang Báo cáo định kỳ."
+        return Section("deadlines", title, chart, [table], note=note, link=link)
+
+    def section_tasks(self) -> Section:
+        title = f"Nhiệm vụ theo Kế hoạch năm {self.activity_year}"
+        t = selectors.tasks_behind(year=self.activity_year, unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
+        if t is None:
+            return Section("tasks", title, gap="Chưa có dữ liệu nhiệm vụ (phân hệ kế hoạch chưa cài đặt).")
+        segments = [("completed", "Hoàn thành", charts.TARGET), ("overdue", "Quá hạn", charts.POOR), ("open", "Đang thực hiện", charts.BLUE)]
+        rows = t["by_agency"] if not self.scope.is_commune else t["by_commune"]
+        chart_rows = [{
+            "label": r["name"] if "name" in r else r["unit"]["short_name"],
+            "values": {"completed": r["completed"], "overdue": r["overdue"], "open": r["total"] - r["completed"] - r["overdue"]},
+            "total": r["total"],
+            "note": f"{charts.number(r['overdue'])} quá hạn" if r["overdue"] else "",
+        } for r in rows]
+        chart = charts.stacked_chart(chart_rows, cid="tasks", title=title, segments=segments)
+        agencies = Table("tasks", f"Nhiệm vụ theo cơ quan chủ trì, năm {self.activity_year}", [
+            Column("Cơ quan, đơn vị"), Column("Nhiệm vụ", "int"), Column("Hoàn thành", "int"), Column("Quá hạn", "int"),
+            Column("Vướng mắc", "int"), Column("Tiến độ bình quân (%)", "int"),
+        ])
+        for r in t["by_agency"]:
+            agencies.add(r["name"], r["total"], r["completed"], r["overdue"], r["stalled"], r["progress"], css="lagging" if r["overdue"] else "")
+        agencies.set_total("Tổng", t["total"], t["completed"], t["overdue"], None, None)
+        communes = Table("tasks_communes", f"Nhiệm vụ giao cho các xã, năm {self.activity_year}", [
+            Column("Xã"), Column("Nhiệm vụ", "int"), Column("Hoàn thành", "int"), Column("Quá hạn", "int"), Column("Tiến độ bình quân (%)", "int"),
+        ])
+        for r in t["by_commune"]:
+            communes.add(r["unit"]["name"], r["total"], r["completed"], r["overdue"], r["progress"], css="lagging" if r["overdue"] else "")
+        tables = [agencies] + ([communes] if t["by_commune"] else [])
+        return Section("tasks", title, chart, tables, note="Quá hạn: đã qua hạn hoàn thành mà chưa hoàn thành.")
+
+    def section_support(self) -> Section:
+        title = f"Hỗ trợ đã đến với hộ dân năm {self.year}, theo xã và nguồn kinh phí"
+        s = selectors.support_by_commune(year=self.year, unit_ids=self.scope.unit_ids, structure=self.structure if self.by == "commune" else CURRENT,
+                                         user=self.user, units=self.units)
+        if s is None:
+            return Section("support", title, gap="Chưa có dữ liệu hỗ trợ (phân hệ kế hoạch chưa cài đặt).")
+        chart = charts.bar_chart(
+            [{"label": r["unit"]["short_name"], "value": r["amount"] / 1_000_000, "href": self.commune_url(r["unit"]) if not self.scope.is_commune else ""} for r in s["rows"]],
+            cid="support", title=title, digits=1, suffix=" tr đ", color=charts.TARGET,
+        )
+        sources = s["sources"]
+        table = Table("support", title, [Column("Xã"), Column("Lượt hỗ trợ", "int"), Column("Tổng số tiền (đ)", "vnd")]
+                      + [Column(f"{label} (đ)", "vnd") for _, label in sources])
+        for r in s["rows"]:
+            table.add(r["unit"]["name"], r["records"], r["amount"], *[r["by_source"].get(code, 0) for code, _ in sources])
+        table.set_total("Tổng", s["total"]["records"], s["total"]["amount"], *[s["by_source"].get(code, 0) for code, _ in sources])
+        return Section("support", title, chart, [table], note="Xã của hộ vào ngày được hỗ trợ; số tiền, giá trị tính bằng đồng.")
+
+    def section_funds(self) -> Section:
+        title = f"Kinh phí phân bổ và giải ngân năm {self.year}"
+        f = selectors.funds_by_commune(year=self.year, unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
+        if f is None:
+            return Section("funds", title, gap="Chưa có dữ liệu kinh phí (phân hệ kế hoạch chưa cài đặt).")
+        chart = charts.stacked_chart([{
+            "label": r["unit"]["short_name"] if r["unit"] else "Cấp huyện quản lý",
+            "values": {"disbursed": r["disbursed"]}, "total": r["allocated"],
+            "note": f"{charts.number(r['rate'], 0)} %" if r["rate"] is not None else "—",
+        } for r in f["rows"]], cid="funds", title=title, segments=[("disbursed", "Đã giải ngân", charts.TARGET)], rest="Chưa giải ngân")
+        table = Table("funds", title, [Column("Xã"), Column("Phân bổ (đ)", "vnd"), Column("Đã giải ngân (đ)", "vnd"), Column("Tỷ lệ giải ngân (%)", "pct")])
+        for r in f["rows"]:
+            table.add(r["unit"]["name"] if r["unit"] else "Cấp huyện quản lý", r["allocated"], r["disbursed"], r["rate"])
+        table.set_total("Tổng", f["total"]["allocated"], f["total"]["disbursed"], f["total"]["rate"])
+        by_source = Table("funds_sources", f"Kinh phí theo nguồn, năm {self.year}", [
+            Column("Nguồn kinh phí"), Column("Phân bổ (đ)", "vnd"), Column("Đã giải ngân (đ)", "vnd"), Column("Tỷ lệ giải ngân (%)", "pct")])
+        for r in f["by_source"]:
+            by_source.add(r["label"], r["allocated"], r["disbursed"], r["rate"])
+        return Section("funds", title, chart, [table, by_source])
+
+
+# --- views --------------------------------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+def dashboard(request):
+    """The district dashboard (rows by commune) or a commune's (rows by village), per the filters in the URL."""
+    dash = Dashboard(request)
+    context = dash.build()
+    context["landing"] = request.path == reverse("accounts:home")
+    return render(request, "reporting/dashboard.html", context)
+
+
+@role_required(*ALL_ROLES)
+def dashboard_export(request, key: str):
+    """One table of the dashboard as an Excel workbook, with the same filters (and so the same figures)."""
+    dash = Dashboard(request)
+    section: Section = dash.build(only=key.split("_")[0])["section"]
+    table = next((t for t in section.tables if t.key == key), None)
+    if table is None:
+        raise Http404("Không có bảng số liệu này.")
+    content = workbook(table, subtitle=f"{dash.title} · {dash.filter_summary}")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tong-quan-{key}-{dash.year}.xlsx"'
+    return response
+
+
+class HouseholdFilters(forms.Form):
+    classification = forms.ChoiceField(required=False, choices=[("", ""), *Classification.choices])
+    change = forms.ChoiceField(required=False, choices=[("", ""), *Change.choices])
+    village = forms.IntegerField(required=False, min_value=1)
+
+
+@role_required(*REGISTRY_READERS)
+def dashboard_households(request):
+    """The households behind a figure of the dashboard (a category, a village), with the dashboard's filters: the
+    reviews of the year that the figure counted, in the user's scope, 50 a page."""
+    from django.core.paginator import Paginator
+
+    dash = Dashboard(request)
+    form = HouseholdFilters(request.GET)
+    wanted = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.reviews(year=dash.year, unit_ids=dash.scope.unit_ids, basis=dash.basis, ethnic_minority_only=dash.em,
+                           area=dash.area or None, user=dash.user)
+    labels = []
+    if wanted.get("classification"):
+        qs = qs.filter(classification=wanted["classification"])
+        labels.append(Classification(wanted["classification"]).label)
+    if wanted.get("change"):
+        qs = qs.filter(change=wanted["change"])
+        labels.append(Change(wanted["change"]).label)
+    if wanted.get("village"):
+        qs = qs.filter(village_id=wanted["village"])
+    qs = qs.select_related("household", "village", "commune").order_by("commune__name", "village__name", "household__code")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    village = page.object_list[0].village if wanted.get("village") and page.object_list else None
+    if village is not None:
+        labels.append(village.name)
+    return render(request, "reporting/dashboard_households.html", {
+        "dash": dash, "page": page, "what": ", ".join(labels) or "Tất cả các hộ được tính",
+    })
+
+
+EXCEL_FORMATS = {"int": "#,##0", "vnd": "#,##0", "pct": "0.00", "pts": "+0.00;-0.00;0.00", "date": "dd/mm/yyyy"}
+
+
+def workbook(table: Table, *, subtitle: str = "") -> bytes:
+    """A small workbook of one table: title, filters, header, rows, total; numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.key[:31]
+    ws.append([table.title])
+    ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
+    ws.append([subtitle])
+    ws["A2"].font = Font(name="Times New Roman", italic=True)
+    ws.append([])
+    ws.append([c.label for c in table.columns])
+    for col in range(1, len(table.columns) + 1):
+        h = ws.cell(row=4, column=col)
+        h.font = Font(name="Times New Roman", bold=True)
+        h.fill = PatternFill("solid", fgColor="EEEEEE")
+        h.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row, bold in [(r, False) for r in table.rows] + ([(table.total, True)] if table.total else []):
+        ws.append([c.value for c in row])
+        r = ws.max_row
+        for col, (c, column) in enumerate(zip(row, table.columns), start=1):
+            xc = ws.cell(row=r, column=col)
+            xc.font = Font(name="Times New Roman", bold=bold)
+            if column.kind in EXCEL_FORMATS and c.value is not None:
+                xc.number_format = EXCEL_FORMATS[column.kind]
+    for col, column in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = 14 if column.numeric else 34
+    ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    if table.note:
+        ws.append([])
+        ws.append([table.note])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,1301 @@
+"""The statistics of the program: THE one place where poverty figures are computed.
+
+The dashboards (`reporting.dashboard`), the API (`statistics/poverty/`, `reporting.api_statistics`) and the Excel
+reports (`reporting.excel`) all read these functions, so the page, the API and the workbook can never disagree.
+
+Conventions shared by every function here:
+
+- Keyword-only arguments; plain dicts and lists come back (JSON-ready: ints, floats, strings, None).
+- Every figure is an aggregate computed by the database (``COUNT(...) FILTER (WHERE ...)`` grouped by year, state,
+  classification, commune or village: `review_cube`); Python only adds up and re-keys a few hundred aggregate rows,
+  never loops over households. A page computes one cube and hands it to several selectors (`rows=`).
+- Province scale: the cube is the one place that reads `AnnualReview`; a summary table (the same counters kept per
+  year, commune, village and state, refreshed when reviews change) would replace that one query.
+- The filters are the same everywhere:
+  ``year`` (the review year), ``unit_ids`` (ids of commune-level units whose reviews count, ``None`` for the whole
+  program area: build it with `statistics_scope`), ``basis`` (``"official"``: only reviews the commune chairman
+  recognised or the district confirmed, `households.models.OFFICIAL_STATES` — the default; ``"working"``: every
+  review of the year, whatever its step), ``ethnic_minority_only`` and ``area`` (``"rural"``/``"urban"``, as of the
+  review date), and ``user`` (optional: the rows also pass through `accounts.scoping.scope`, as every view must).
+- ``structure`` decides how reviews are grouped by commune: ``"historical"`` by the unit that made the review (as
+  reported at the time: 30 units before 1 July 2025, 10 communes after), ``"current"`` by the unit in force today
+  that it became (comparable across the 2025 reform).
+- A household is counted in its review of the year: ``households`` is the number of households reviewed
+  (one review per household and year). Rates are percentages with 2 decimals, ``None`` when nothing is counted.
+  Rate = households in the category ÷ all households × 100 (Circular 07/2021/TT-BLĐTBXH, summary tables).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.scoping import commune_ids, scope
+from households.models import (
+    OFFICIAL_STATES,
+    AdministrativeUnit,
+    AnnualReview,
+    Area,
+    Change,
+    Classification,
+    Household,
+    HouseholdStatus,
+    Indicator,
+    Level,
+    PovertyCause,
+    ReviewState,
+)
+from households.selectors import unit_lineage_ids
+
+Basis = Literal["official", "working"]
+Structure = Literal["historical", "current"]
+GroupBy = Literal["commune", "village"]
+
+OFFICIAL: Basis = "official"
+WORKING: Basis = "working"
+BASES = {OFFICIAL: "Số liệu chính thức (xã đã công nhận, huyện đã xác nhận)", WORKING: "Số liệu đang rà soát (mọi kết quả của năm)"}
+HISTORICAL: Structure = "historical"
+CURRENT: Structure = "current"
+STRUCTURES = {CURRENT: "Theo đơn vị hành chính hiện nay", HISTORICAL: "Theo đơn vị tại thời điểm rà soát"}
+
+POOR = Classification.POOR
+NEAR_POOR = Classification.NEAR_POOR
+
+# The plan's targets (Kế hoạch của huyện, section II.2): the poor-household rate falls 3 points a year on average in
+# 2021–2025, that of ethnic-minority households at least 4 points; to 2030 more than 2 points a year. Used only
+# where the programs app records no target for the year (`targets_for`).
+PLAN_REDUCTION = {
+    "poverty_rate_reduction": ((2022, 2025, 3.0), (2026, 2030, 2.0)),
+    "ethnic_minority_poverty_rate_reduction": ((2022, 2025, 4.0),),
+}
+PLAN_TITLES = {
+    ("poverty_rate_reduction", 2025): "Tỷ lệ hộ nghèo giảm bình quân 3%/năm (giai đoạn 2021-2025)",
+    ("poverty_rate_reduction", 2030): "Duy trì mức giảm tỷ lệ hộ nghèo trên 2%/năm (đến năm 2030)",
+    ("ethnic_minority_poverty_rate_reduction", 2025): "Tỷ lệ hộ nghèo dân tộc thiểu số giảm bình quân từ 4%/năm trở lên (giai đoạn 2021-2025)",
+}
+# The end-2021 review under Decree 07 set the baseline of the 2022–2025 period (DOMAIN.md §2).
+BASELINE_YEAR = 2021
+
+
+# --- small helpers ----------------------------------------------------------------------------------------
+
+
+def rate(part: int | None, whole: int | None) -> float | None:
+    """part ÷ whole × 100, rounded half up to 2 decimals; None when whole is 0."""
+    if not whole:
+        return None
+    value = (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def points(before: float | None, after: float | None) -> float | None:
+    """The change in percentage points from `before` to `after` (negative: the rate fell)."""
+    if before is None or after is None:
+        return None
+    return float((Decimal(str(after)) - Decimal(str(before))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _check(*, basis: str, area: str | None, structure: str = HISTORICAL) -> None:
+    errors = {}
+    if basis not in BASES:
+        errors["basis"] = "Cơ sở số liệu phải là official (chính thức) hoặc working (đang rà soát)."
+    if area not in (None, "", Area.RURAL, Area.URBAN):
+        errors["area"] = "Khu vực phải là rural (nông thôn) hoặc urban (thành thị)."
+    if structure not in STRUCTURES:
+        errors["structure"] = "Cơ cấu đơn vị phải là historical (tại thời điểm rà soát) hoặc current (hiện nay)."
+    if errors:
+        raise ValidationError(errors)
+
+
+def reviews(
+    *,
+    year: int | None = None,
+    years: Iterable[int] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    user=None,
+) -> QuerySet[AnnualReview]:
+    """The reviews every statistic counts: the filters above applied to `AnnualReview`."""
+    _check(basis=basis, area=area)
+    qs = AnnualReview.objects.all()
+    if user is not None:
+        qs = scope(user, qs)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if years is not None:
+        qs = qs.filter(year__in=list(years))
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    if basis == OFFICIAL:
+        qs = qs.filter(state__in=OFFICIAL_STATES)
+    if ethnic_minority_only:
+        qs = qs.filter(ethnic_minority=True)
+    if area:
+        qs = qs.filter(area=area)
+    return qs
+
+
+OFFICIAL_SET = frozenset(str(s) for s in OFFICIAL_STATES)
+
+
+def _count(**where: Any) -> Count:
+    return Count("id", filter=Q(**where)) if where else Count("id")
+
+
+# Every count is taken from a small "cube": the reviews grouped by year, standard, state and classification (and by
+# commune or village), each group with these counters — one query whatever the number of households, a few dozen to
+# a few hundred rows that `tally` adds up. One cube serves several figures of a page (summary, rates by commune,
+# movements, review progress), so a page reads each year's reviews once; the `state` of each group lets a figure
+# count official reviews only or every review. Each counter costs the database one test per review, so the
+# classification is a grouping column rather than a counter.
+CUBE_FIELDS = ("year", "standard_id", "state", "classification")
+MEASURES: dict[str, Count] = {
+    "households": _count(),
+    "em_households": _count(ethnic_minority=True),
+    "no_working_capacity": _count(no_working_capacity=True),
+    "person_of_merit": _count(person_of_merit=True),
+    "em_escaped_poverty": _count(ethnic_minority=True, change=Change.ESCAPED_POVERTY),
+    "em_newly_poor": _count(ethnic_minority=True, change=Change.NEWLY_POOR),
+    "em_fell_back_poor": _count(ethnic_minority=True, change=Change.FELL_BACK_POOR),
+    # The movement tables (forms 2 and 3): every change, and where last year's poor and near-poor went.
+    **{f"ch_{c.value}": _count(change=c.value) for c in Change},
+    "prev_poor": _count(previous_classification=POOR),
+    "prev_near": _count(previous_classification=NEAR_POOR),
+}
+COUNT_KEYS = ("households", "poor", "near_poor", "escaped_poverty", "newly_poor", "fell_back_poor")
+GROUP_KEYS = (
+    "poor_without_working_capacity",
+    "poor_with_person_of_merit",
+    "near_poor_without_working_capacity",
+    "near_poor_with_person_of_merit",
+)
+# What a summary row needs (ask only for the counters a figure uses).
+SUMMARY_MEASURES = (
+    "households", "em_households", "no_working_capacity", "person_of_merit", "em_escaped_poverty", "em_newly_poor",
+    "em_fell_back_poor", f"ch_{Change.ESCAPED_POVERTY.value}", f"ch_{Change.NEWLY_POOR.value}",
+    f"ch_{Change.FELL_BACK_POOR.value}",
+)
+TALLY_KEYS = (
+    *MEASURES, "poor", "near_poor", "em_poor", "em_near_poor", *GROUP_KEYS, "escaped_poverty", "newly_poor",
+    "fell_back_poor", "prev_poor_to_poor", "prev_poor_to_near", "prev_near_to_near", "prev_near_to_poor",
+    "poor_stayed", "poor_first", "near_stayed", "near_first",
+)
+
+
+def review_cube(
+    *,
+    years: Iterable[int],
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis | None = None,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    by: GroupBy | None = None,
+    user=None,
+    measures: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Review counters (`MEASURES`, or only `measures`) grouped by year, standard and state (and `commune_id` or
+    `village_id` with `by`).
+
+    One query. `basis=None` keeps every state (the `state` field lets each figure pick official or working
+    reviews afterwards). Pass the rows as `rows=` to the selectors below to compute several figures from one scan;
+    they must have been fetched with the same `unit_ids`, `ethnic_minority_only`, `area` and `user`, and with the
+    counters the figure needs (`SUMMARY_MEASURES` for summaries, trends and rates by unit; all for movements).
+    """
+    qs = reviews(years=years, unit_ids=unit_ids, basis=basis or WORKING, ethnic_minority_only=ethnic_minority_only,
+                 area=area, user=user)
+    fields = CUBE_FIELDS + ((f"{by}_id",) if by else ())
+    wanted = MEASURES if measures is None else {k: MEASURES[k] for k in measures}
+    return list(qs.values(*fields).annotate(**wanted).order_by())
+
+
+def _pick(rows: Iterable[dict[str, Any]], *, basis: str, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """The cube rows of `years` that count on `basis`."""
+    wanted = set(years) if years is not None else None
+    return [
+        r for r in rows
+        if (wanted is None or r["year"] in wanted) and (basis != OFFICIAL or r["state"] in OFFICIAL_SET)
+    ]
+
+
+def tally(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """The counts of a summary row and of the movement tables (`TALLY_KEYS`) added up over cube rows (already
+    picked by year and basis)."""
+    c = dict.fromkeys(TALLY_KEYS, 0)
+    stayed, first = f"ch_{Change.STAYED.value}", f"ch_{Change.FIRST_REVIEW.value}"
+    for r in rows:
+        for k in MEASURES:
+            value = r.get(k)
+            if value:
+                c[k] += value
+        cls = r["classification"]
+        if cls == POOR:
+            c["poor"] += r["households"]
+            c["em_poor"] += r.get("em_households") or 0
+            c["poor_without_working_capacity"] += r.get("no_working_capacity") or 0
+            c["poor_with_person_of_merit"] += r.get("person_of_merit") or 0
+            c["prev_poor_to_poor"] += r.get("prev_poor") or 0
+            c["prev_near_to_poor"] += r.get("prev_near") or 0
+            c["poor_stayed"] += r.get(stayed) or 0
+            c["poor_first"] += r.get(first) or 0
+        elif cls == NEAR_POOR:
+            c["near_poor"] += r["households"]
+            c["em_near_poor"] += r.get("em_households") or 0
+            c["near_poor_without_working_capacity"] += r.get("no_working_capacity") or 0
+            c["near_poor_with_person_of_merit"] += r.get("person_of_merit") or 0
+            c["prev_poor_to_near"] += r.get("prev_poor") or 0
+            c["prev_near_to_near"] += r.get("prev_near") or 0
+            c["near_stayed"] += r.get(stayed) or 0
+            c["near_first"] += r.get(first) or 0
+    c["escaped_poverty"] = c[f"ch_{Change.ESCAPED_POVERTY.value}"]
+    c["newly_poor"] = c[f"ch_{Change.NEWLY_POOR.value}"]
+    c["fell_back_poor"] = c[f"ch_{Change.FELL_BACK_POOR.value}"]
+    return c
+
+
+def _summary_row(counts: dict[str, Any]) -> dict[str, Any]:
+    """Tallied counts → the summary shape: counts, rates, and the same for ethnic-minority households."""
+    row: dict[str, Any] = {k: counts.get(k) or 0 for k in COUNT_KEYS}
+    row["poor_rate"] = rate(row["poor"], row["households"])
+    row["near_poor_rate"] = rate(row["near_poor"], row["households"])
+    for k in GROUP_KEYS:
+        row[k] = counts.get(k) or 0
+    em = {k: counts.get(f"em_{k}") or 0 for k in COUNT_KEYS}
+    em["poor_rate"] = rate(em["poor"], em["households"])
+    em["near_poor_rate"] = rate(em["near_poor"], em["households"])
+    row["ethnic_minority"] = em
+    return row
+
+
+# --- units: scope, structure ----------------------------------------------------------------------------
+
+
+def reference_date(year: int) -> dt.date:
+    """The day a unit code is read on for a review year: the end of the year, after the review (1 Sep–14 Dec,
+    Decision 24/2021/QĐ-TTg Art. 4): 2024's reviews of Hồng Sơn and 2025's of the ten new communes resolve."""
+    return dt.date(year, 12, 31)
+
+
+def _successors(units: dict[int, dict[str, Any]], *, on: dt.date) -> dict[int, int]:
+    """Each commune-level unit id → the unit in force on `on` it is or became: `households.structure.successor_map`
+    (helper "merge"), with a local walk over the successor table where that module is absent."""
+    try:
+        from households.structure import successor_map as structure_successors
+    except ImportError:  # pragma: no cover - the structure module ships with the merger tool
+        structure_successors = None
+    if structure_successors is not None:
+        return dict(structure_successors(on))
+    nexts: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    through = AdministrativeUnit.successors.through
+    for pred, succ in through.objects.filter(
+        from_administrativeunit__level=Level.COMMUNE, to_administrativeunit__level=Level.COMMUNE
+    ).values_list("from_administrativeunit_id", "to_administrativeunit_id"):
+        if succ in units:
+            nexts[pred].append((units[succ]["valid_from"], succ))
+
+    def in_force(uid: int) -> bool:
+        u = units[uid]
+        return u["valid_from"] <= on and (u["valid_to"] is None or on <= u["valid_to"])
+
+    result: dict[int, int] = {}
+    for uid in units:
+        current, seen = uid, set()
+        while not in_force(current) and current not in seen and nexts.get(current):
+            seen.add(current)
+            current = min(nexts[current])[1]
+        result[uid] = current
+    return result
+
+
+class UnitIndex:
+    """The commune-level units of the program area (a few dozen rows) with their successors: three queries, then
+    every selector groups, re-keys and names communes from memory. Build it once per page with `unit_index()` and
+    pass it as `units=` to each selector; a selector builds its own when none is passed.
+    """
+
+    def __init__(self, *, on: dt.date | None = None) -> None:
+        self.on = on or timezone.localdate()
+        self.units: dict[int, dict[str, Any]] = {
+            u["id"]: u
+            for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE).values(
+                "id", "code", "name", "short_name", "area", "extremely_difficult", "valid_from", "valid_to"
+            )
+        }
+        self._successor: dict[int, int] | None = None
+        self._difficult_parts: dict[int, list[str]] | None = None
+        self._villages: dict[Any, dict[str, Any]] = {None: dict(NO_VILLAGE)}
+
+    @property
+    def successor(self) -> dict[int, int]:
+        """Each unit → the unit in force on `on` it became (two more queries, the first time only)."""
+        if self._successor is None:
+            self._successor = _successors(self.units, on=self.on)
+        return self._successor
+
+    @property
+    def difficult_parts(self) -> dict[int, list[str]]:
+        """For each unit in force, the extremely difficult communes (plan III.3) it took in (Tân Trào ← Trung Yên)."""
+        if self._difficult_parts is None:
+            parts: dict[int, list[str]] = defaultdict(list)
+            for uid, u in self.units.items():
+                target = self.successor.get(uid, uid)
+                if u["extremely_difficult"] and target != uid:
+                    parts[target].append(u["short_name"] or u["name"])
+            self._difficult_parts = {k: sorted(v) for k, v in parts.items()}
+        return self._difficult_parts
+
+    def load_villages(self, *, commune_ids: Iterable[int]) -> None:
+        """Read the villages of these communes at once (a commune's dashboard names them in several tables)."""
+        self._villages.update(_village_info(ids=None, parent_ids=commune_ids))
+
+    def villages(self, ids: Iterable[int | None]) -> dict[Any, dict[str, Any]]:
+        """Villages by id (None: reviews with no village), reading only those not read before."""
+        ids = set(ids)
+        missing = [i for i in ids if i not in self._villages]
+        if missing:
+            self._villages.update(_village_info(ids=missing))
+        return {i: self._villages.get(i, self._villages[None]) for i in ids}
+
+    def _in_force(self, uid: int) -> bool:
+        u = self.units[uid]
+        return u["valid_from"] <= self.on and (u["valid_to"] is None or self.on <= u["valid_to"])
+
+    def in_force(self) -> list[dict[str, Any]]:
+        """The communes in force on `on`, by name (for filter lists)."""
+        return sorted((self.info(uid) for uid in self.units if self._in_force(uid)), key=lambda u: u["name"])
+
+    def info(self, uid: int | None, *, current: bool = False) -> dict[str, Any]:
+        """A unit as the statistics name it; `current`: marked difficult when it took in a difficult commune."""
+        u = self.units.get(uid) if uid is not None else None
+        if u is None:
+            return {"id": uid, "code": "", "name": "(không rõ đơn vị)", "short_name": "(không rõ)", "area": "",
+                    "extremely_difficult": False, "difficult_parts": [], "valid_to": None}
+        parts = self.difficult_parts.get(uid, []) if current else []
+        return {
+            "id": uid,
+            "code": u["code"],
+            "name": u["name"],
+            "short_name": u["short_name"] or u["name"],
+            "area": u["area"],
+            "extremely_difficult": u["extremely_difficult"] or bool(parts),
+            "difficult_parts": parts,
+            "valid_to": u["valid_to"].isoformat() if u["valid_to"] else None,
+        }
+
+
+def unit_index(*, on: dt.date | None = None) -> UnitIndex:
+    return UnitIndex(on=on)
+
+
+def successor_map(*, on: dt.date | None = None) -> dict[int, int]:
+    """Every commune-level unit id → the id of the unit in force on `on` (today) that it became."""
+    return dict(UnitIndex(on=on).successor)
+
+
+NO_VILLAGE = {
+    "id": None, "code": "", "name": "(chưa ghi thôn)", "short_name": "(chưa ghi thôn)", "area": "",
+    "commune_name": "", "extremely_difficult": False, "difficult_parts": [],
+}
+
+
+def _village_info(*, ids: Iterable[int] | None, parent_ids: Iterable[int] | None = None) -> dict[Any, dict[str, Any]]:
+    qs = AdministrativeUnit.objects.filter(level=Level.VILLAGE)
+    if ids is not None:
+        qs = qs.filter(pk__in=[i for i in set(ids) if i is not None])
+    if parent_ids is not None:
+        qs = qs.filter(parent_id__in=list(parent_ids))
+    return {
+        u["id"]: {
+            "id": u["id"],
+            "code": u["code"],
+            "name": u["name"],
+            "short_name": u["short_name"] or u["name"],
+            "area": u["area"],
+            "commune_name": u["parent__name"],
+            "extremely_difficult": False,
+            "difficult_parts": [],
+        }
+        for u in qs.values("id", "code", "name", "short_name", "area", "parent__name")
+    }
+
+
+class _Grouping:
+    """How rows grouped by `commune_id` or `village_id` are keyed and named."""
+
+    def __init__(self, *, by: GroupBy, structure: Structure, units: UnitIndex | None) -> None:
+        _check(basis=OFFICIAL, area=None, structure=structure)
+        if by not in ("commune", "village"):
+            raise ValidationError({"by": "Nhóm theo commune (xã) hoặc village (thôn)."})
+        self.by, self.structure = by, structure
+        self.field = "commune_id" if by == "commune" else "village_id"
+        self.units = units if (units is not None or by == "village") else UnitIndex()
+        self.current = by == "commune" and structure == CURRENT
+
+    def key(self, raw: int | None) -> int | None:
+        return self.units.successor.get(raw, raw) if self.current else raw  # type: ignore[union-attr]
+
+    def describe(self, keys: Iterable[int | None]) -> dict[Any, dict[str, Any]]:
+        if self.by == "village":
+            if self.units is not None:
+                return self.units.villages(keys)
+            info = _village_info(ids=keys)
+            return {k: info.get(k, NO_VILLAGE) for k in keys}
+        return {k: self.units.info(k, current=self.current) for k in keys}  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """What a statistics request covers, after the user's scope was applied (see `statistics_scope`)."""
+
+    unit: AdministrativeUnit | None  # None: the caller's whole scope
+    unit_ids: frozenset[int] | None  # commune-level unit ids whose reviews count; None: the whole program area
+    structure: Structure
+    is_commune: bool  # one commune (the commune dashboard, rows by village) rather than several
+
+    @property
+    def code(self) -> str | None:
+        return self.unit.code if self.unit else None
+
+
+def statistics_scope(*, user, unit_code: str | None, year: int, structure: Structure = CURRENT) -> StatisticsScope:
+    """Resolve `?unit=CODE` for a user: a URL filter never widens the user's scope.
+
+    Without a code: the user's own scope (a commune officer: their commune and the units it succeeded).
+    A code names the unit in force on the date that matters (API.md): for `structure="current"` today (its
+    figures include the units it succeeded), for `"historical"` the end of the review year (its own reviews).
+    A district or province code means the whole program area. Raises ValidationError (unknown code) and Http404
+    (outside the user's scope, so the answer does not tell whether the unit exists elsewhere).
+    """
+    _check(basis=OFFICIAL, area=None, structure=structure)
+    allowed = commune_ids(user)
+    if not unit_code:
+        if allowed is None:
+            return StatisticsScope(None, None, structure, False)
+        unit = user.unit if getattr(user, "unit_id", None) else None
+        return StatisticsScope(unit, frozenset(allowed), structure, True)
+    on = timezone.localdate() if structure == CURRENT else reference_date(year)
+    candidates = list(
+        AdministrativeUnit.objects.filter(code=unit_code.strip())
+        .exclude(level=Level.VILLAGE)
+        .order_by("-valid_from")
+    )
+    # The district (076, abolished on 1 July 2025) and the province name the whole program area, whatever the date.
+    unit = next((u for u in candidates if u.level in (Level.DISTRICT, Level.PROVINCE)), None)
+    unit = unit or next((u for u in candidates if u.in_force_on(on)), None)
+    if unit is None and structure == HISTORICAL:
+        unit = next((u for u in candidates if u.valid_from <= on), None)
+    if unit is None:
+        if candidates:
+            raise ValidationError(
+                {"unit": f"Mã đơn vị {unit_code} không còn hiệu lực: chọn đơn vị hiện nay, hoặc xem theo đơn vị tại thời điểm rà soát."}
+            )
+        raise ValidationError({"unit": f"Không có đơn vị hành chính mã {unit_code}."})
+    if unit.level in (Level.DISTRICT, Level.PROVINCE):
+        ids: frozenset[int] | None = None
+        is_commune = False
+    else:
+        ids = frozenset(unit_lineage_ids(unit=unit)) if structure == CURRENT else frozenset({unit.pk})
+        is_commune = True
+    if allowed is not None and (ids is None or not ids <= allowed):
+        raise Http404("Không tìm thấy hoặc bạn không có quyền xem đơn vị này.")
+    return StatisticsScope(unit, ids, structure, is_commune)
+
+
+def years_with_reviews(*, unit_ids: Iterable[int] | None = None, user=None) -> dict[str, Any]:
+    """The review years in scope (from the first to the last), and the latest year with official figures (the
+    dashboard's default year). Two queries the database answers from the index on the year, whatever the size."""
+    qs = reviews(unit_ids=unit_ids, basis=WORKING, user=user)
+    span = qs.aggregate(first=Min("year"), last=Max("year"))
+    official = qs.filter(state__in=OFFICIAL_STATES).aggregate(last=Max("year"))["last"]
+    years = list(range(span["first"], span["last"] + 1)) if span["first"] is not None else []
+    return {"years": years, "latest": span["last"], "latest_official": official}
+
+
+# --- poverty counts and rates ---------------------------------------------------------------------------
+
+
+def poverty_summary(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Households, poor and near-poor counts and rates for one year, with the ethnic-minority block (one query).
+
+    {"year", "basis", "households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty",
+     "newly_poor", "fell_back_poor", "poor_without_working_capacity", "poor_with_person_of_merit",
+     "near_poor_without_working_capacity", "near_poor_with_person_of_merit",
+     "ethnic_minority": {"households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty",
+                         "newly_poor", "fell_back_poor"}}
+    """
+    _check(basis=basis, area=area)
+    if rows is None:
+        rows = review_cube(years=[year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
+                           user=user, measures=SUMMARY_MEASURES)
+    return {"year": year, "basis": basis, **_summary_row(tally(_pick(rows, basis=basis, years=[year])))}
+
+
+def poverty_trend(
+    *,
+    years: Iterable[int],
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """`poverty_summary` for each of `years` (one query), each with the change in points from the year before
+    (`poor_rate_change`, `near_poor_rate_change`, `ethnic_minority.poor_rate_change`), `has_data` and the
+    `standard_id` its reviews used (a change of standard breaks comparability)."""
+    _check(basis=basis, area=area)
+    years = sorted(set(years))
+    if rows is None:
+        rows = review_cube(years=years, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
+                           user=user, measures=SUMMARY_MEASURES)
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in _pick(rows, basis=basis, years=years):
+        by_year[r["year"]].append(r)
+    result, before = [], None
+    for y in years:
+        row = {"year": y, "basis": basis, **_summary_row(tally(by_year.get(y, [])))}
+        standards: dict[Any, int] = defaultdict(int)
+        for r in by_year.get(y, []):
+            standards[r["standard_id"]] += r["households"]
+        row["standard_id"] = max(standards, key=standards.get) if standards else None
+        row["has_data"] = row["households"] > 0
+        prev = before if before is not None and before["year"] == y - 1 and before["has_data"] else None
+        row["poor_rate_change"] = points(prev["poor_rate"], row["poor_rate"]) if prev else None
+        row["near_poor_rate_change"] = points(prev["near_poor_rate"], row["near_poor_rate"]) if prev else None
+        row["ethnic_minority"]["poor_rate_change"] = (
+            points(prev["ethnic_minority"]["poor_rate"], row["ethnic_minority"]["poor_rate"]) if prev else None
+        )
+        result.append(row)
+        before = row
+    return result
+
+
+def poverty_by_unit(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """One summary row per commune (or village) for the year, with last year's rates for the same unit.
+
+    Each row: {"unit": {"id", "code", "name", "short_name", "area", "extremely_difficult", "difficult_parts", …},
+    the `poverty_summary` counts and rates, "previous": {"households", "poor", "poor_rate", "near_poor_rate",
+    "em_poor_rate"} or None, "poor_rate_change", "em_poor_rate_change"} — ordered by unit code (village name).
+    One query for the counts of both years (none with `rows`, a cube `by` the same unit); the unit names come from
+    `units` (or one to three queries).
+    """
+    _check(basis=basis, area=area)
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    if rows is None:
+        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
+                           area=area, by=by, user=user, measures=SUMMARY_MEASURES)
+    grouped: dict[tuple[int, Any], list[dict[str, Any]]] = defaultdict(list)
+    for r in _pick(rows, basis=basis, years=[year - 1, year]):
+        grouped[(r["year"], grouping.key(r[grouping.field]))].append(r)
+    keys = {k for (y, k) in grouped if y == year}
+    info = grouping.describe(keys)
+    result = []
+    for key in keys:
+        row = {"unit": info[key], **_summary_row(tally(grouped[(year, key)]))}
+        prev_counts = tally(grouped.get((year - 1, key), []))
+        if prev_counts["households"]:
+            prev = _summary_row(prev_counts)
+            row["previous"] = {
+                "households": prev["households"],
+                "poor": prev["poor"],
+                "poor_rate": prev["poor_rate"],
+                "near_poor_rate": prev["near_poor_rate"],
+                "em_poor_rate": prev["ethnic_minority"]["poor_rate"],
+            }
+            row["poor_rate_change"] = points(prev["poor_rate"], row["poor_rate"])
+            row["em_poor_rate_change"] = points(prev["ethnic_minority"]["poor_rate"], row["ethnic_minority"]["poor_rate"])
+        else:
+            row["previous"] = None
+            row["poor_rate_change"] = None
+            row["em_poor_rate_change"] = None
+        result.append(row)
+    result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return result
+
+
+# --- movements --------------------------------------------------------------------------------------------
+
+
+def _movement(rows: Iterable[dict[str, Any]], *, year: int) -> dict[str, Any]:
+    """The movement tables (forms 2 and 3) from cube rows of this year and the last (picked by basis)."""
+    rows = list(rows)
+    now = tally(r for r in rows if r["year"] == year)
+    before = tally(r for r in rows if r["year"] == year - 1)
+    changes = {c.value: now[f"ch_{c.value}"] for c in Change}
+    poor = {
+        "start": before["poor"],
+        "stayed": now["poor_stayed"],
+        "escaped_to_near_poor": now["prev_poor_to_near"],
+        "escaped_above_near_poor": now["prev_poor"] - now["prev_poor_to_poor"] - now["prev_poor_to_near"],
+        # Last year's poor households not reviewed again this year (moved away, merged, died).
+        "other_decrease": before["poor"] - now["prev_poor"],
+        "near_poor_to_poor": changes[Change.NEAR_POOR_TO_POOR],
+        "fell_back": changes[Change.FELL_BACK_POOR],
+        "newly_poor": changes[Change.NEWLY_POOR],
+        "other_increase": now["poor_first"],
+        "end": now["poor"],
+    }
+    near_poor = {
+        "start": before["near_poor"],
+        "stayed": now["near_stayed"],
+        "escaped": now["prev_near"] - now["prev_near_to_near"] - now["prev_near_to_poor"],
+        "to_poor": now["prev_near_to_poor"],
+        "other_decrease": before["near_poor"] - now["prev_near"],
+        "from_poor": now["prev_poor_to_near"],
+        "fell_back": changes[Change.FELL_BACK_NEAR_POOR],
+        "newly_near_poor": changes[Change.NEWLY_NEAR_POOR],
+        "other_increase": now["near_first"],
+        "end": now["near_poor"],
+    }
+    return {
+        "year": year,
+        "changes": changes,
+        "poor": poor,
+        "near_poor": near_poor,
+        # Households rotating in and out of poverty to keep benefits (plan IV.13): back in after having escaped.
+        "rotating": changes[Change.FELL_BACK_POOR] + changes[Change.FELL_BACK_NEAR_POOR],
+    }
+
+
+def movements(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """How households moved in the year (one query over this year and the last; none with `rows`).
+
+    {"year", "changes": {change code: households} for every `households.models.Change`,
+     "poor": {"start", "stayed", "escaped_to_near_poor", "escaped_above_near_poor", "other_decrease",
+              "near_poor_to_poor", "fell_back", "newly_poor", "other_increase", "end"},
+     "near_poor": {"start", "stayed", "escaped", "to_poor", "other_decrease", "from_poor", "fell_back",
+                   "newly_near_poor", "other_increase", "end"},
+     "rotating": households back in poverty or near-poverty after having left it}
+    `start` is last year's count in the same scope and basis; end = start − escaped − other decreases +
+    additions (DOMAIN.md §3, form 2: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8). Other increases are households reviewed
+    for the first time (moved in, split off); other decreases are last year's households not reviewed again.
+    """
+    _check(basis=basis, area=area)
+    if rows is None:
+        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
+                           area=area, user=user)
+    return _movement(_pick(rows, basis=basis, years=[year - 1, year]), year=year)
+
+
+def movements_by_unit(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """`movements` for each commune (or village): [{"unit": {...}, **movements}] ordered by code (one query + units).
+
+    Under `structure="historical"` a unit created by a merger has no `start` (last year's households were counted
+    by the units it replaced); use `"current"` to compare across the 2025 reform.
+    """
+    _check(basis=basis, area=area)
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    if rows is None:
+        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
+                           area=area, by=by, user=user)
+    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for r in _pick(rows, basis=basis, years=[year - 1, year]):
+        grouped[grouping.key(r[grouping.field])].append(r)
+    keys = [k for k, rs in grouped.items() if any(r["year"] == year for r in rs)]
+    info = grouping.describe(keys)
+    result = [{"unit": info[k], **_movement(grouped[k], year=year)} for k in keys]
+    result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return result
+
+
+# --- deprivations and causes ------------------------------------------------------------------------------
+
+
+def indicators_for(*, year: int) -> list[dict[str, Any]]:
+    """The deprivation indicators of the standard in force for the review year, in order (one query)."""
+    return list(
+        Indicator.objects.filter(standard__first_year__lte=year, standard__last_year__gte=year)
+        .order_by("order")
+        .values("code", "name", "dimension", "dimension_name", "order")
+    )
+
+
+def _deprivation_aggregates(indicators: list[dict[str, Any]]) -> dict[str, Any]:
+    # Bit i of `deprivation_mask` is the indicator with order i (households.models.Indicator.bit): shifting the mask
+    # right by i and keeping the last bit gives 0 or 1, so its sum counts the households deprived on it.
+    aggs: dict[str, Any] = {"households": Count("id"), "total_deprivations": Sum("deprivation_count")}
+    for ind in indicators:
+        aggs[f"i{ind['order']}"] = Sum(F("deprivation_mask").bitrightshift(ind["order"]).bitand(1))
+    return aggs
+
+
+def _deprivation_row(counts: dict[str, Any], indicators: list[dict[str, Any]]) -> dict[str, Any]:
+    households = counts.get("households") or 0
+    return {
+        "households": households,
+        "total_deprivations": counts.get("total_deprivations") or 0,
+        "indicators": [
+            {
+                "code": ind["code"],
+                "name": ind["name"],
+                "dimension": ind["dimension"],
+                "dimension_name": ind["dimension_name"],
+                "households": counts.get(f"i{ind['order']}") or 0,
+                "percent": rate(counts.get(f"i{ind['order']}") or 0, households),
+            }
+            for ind in indicators
+        ],
+    }
+
+
+def deprivations(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    classification: str | None = POOR,
+    user=None,
+) -> dict[str, Any]:
+    """Households deprived on each indicator of the year's standard (form 4), among `classification` households
+    (poor by default; None: every household reviewed). Two queries.
+
+    {"year", "classification", "households", "total_deprivations",
+     "indicators": [{"code", "name", "dimension", "dimension_name", "households", "percent"}]}
+    """
+    indicators = indicators_for(year=year)
+    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
+    if classification:
+        qs = qs.filter(classification=classification)
+    counts = qs.aggregate(**_deprivation_aggregates(indicators))
+    return {"year": year, "classification": classification, **_deprivation_row(counts, indicators)}
+
+
+def deprivations_by_unit(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    classification: str | None = POOR,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+) -> list[dict[str, Any]]:
+    """`deprivations` for each commune (or village): [{"unit": {...}, "households", "total_deprivations",
+    "indicators": [...]}] ordered by code."""
+    indicators = indicators_for(year=year)
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
+    if classification:
+        qs = qs.filter(classification=classification)
+    aggs = _deprivation_aggregates(indicators)
+    sums: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in qs.values(grouping.field).annotate(**aggs).order_by():
+        for k in aggs:
+            sums[grouping.key(r[grouping.field])][k] += r[k] or 0
+    info = grouping.describe(sums)
+    result = [{"unit": info[k], **_deprivation_row(v, indicators)} for k, v in sums.items()]
+    result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return result
+
+
+def causes(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    classification: str | None = POOR,
+    user=None,
+    households: int | None = None,
+) -> dict[str, Any]:
+    """Why households are poor (form 7): every cause of the configurable list with the households that gave it,
+    among `classification` households (poor by default). A household may give several causes. Two queries (one
+    when the caller passes `households`, the number of `classification` households it already counted).
+
+    {"year", "classification", "households", "causes": [{"code", "name", "households", "percent"}]}
+    (causes ordered as the list; a retired cause appears only where some household gave it)
+    """
+    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
+    if classification:
+        qs = qs.filter(classification=classification)
+    if households is None:
+        households = qs.count()
+    through = AnnualReview.causes.through
+    counted = dict(
+        through.objects.filter(annualreview__in=qs.values("pk")).values("povertycause_id").annotate(n=Count("id"))
+        .order_by().values_list("povertycause_id", "n")
+    )
+    listed = PovertyCause.objects.values("id", "code", "name", "order", "active").order_by("order", "code")
+    return {
+        "year": year,
+        "classification": classification,
+        "households": households,
+        "causes": [
+            {"code": r["code"], "name": r["name"], "households": counted.get(r["id"], 0),
+             "percent": rate(counted.get(r["id"], 0), households)}
+            for r in listed
+            if r["active"] or counted.get(r["id"])
+        ],
+    }
+
+
+# --- the review in progress --------------------------------------------------------------------------------
+
+# The steps a review goes through (Decision 24/2021/QĐ-TTg Art. 4), grouped as the district follows them.
+PROGRESS_STEPS = (
+    ("surveying", "Đang rà soát", (ReviewState.DRAFT,)),
+    ("in_village", "Họp thôn, niêm yết", (ReviewState.REVIEWED, ReviewState.AGREED, ReviewState.POSTED)),
+    ("recognised", "Xã đã công nhận", (ReviewState.RECOGNISED,)),
+    ("confirmed", "Huyện đã xác nhận", (ReviewState.CONFIRMED,)),
+)
+
+
+def review_progress(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    by: GroupBy = "commune",
+    structure: Structure = CURRENT,
+    units: UnitIndex | None = None,
+    user=None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """How far the year's review has got, per commune (or village): reviews by step against the households of the
+    registry that live there now (`expected`, only for the current structure). Two queries plus the unit names (one
+    with `rows`, a cube of every state `by` the same unit).
+
+    {"year", "steps": [(key, label)], "rows": [{"unit": {...}, "expected", "reviews", "surveying", "in_village",
+     "recognised", "confirmed", "official", "percent_official", "percent_reviewed"}], "total": {same without unit}}
+    """
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    if rows is None:
+        rows = review_cube(years=[year], unit_ids=unit_ids, ethnic_minority_only=ethnic_minority_only, area=area, by=by, user=user,
+                           measures=["households"])
+    step_of = {str(state): key for key, _, states in PROGRESS_STEPS for state in states}
+    counts: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in _pick(rows, basis=WORKING, years=[year]):
+        counts[grouping.key(r[grouping.field])][step_of[r["state"]]] += r["households"]
+    expected: dict[Any, int] = {}
+    if structure == CURRENT and not ethnic_minority_only and not area:
+        hh = Household.objects.filter(status=HouseholdStatus.ACTIVE)
+        if user is not None:
+            hh = scope(user, hh)
+        if unit_ids is not None:
+            hh = hh.filter(commune_id__in=list(unit_ids))
+        for r in hh.values(grouping.field).annotate(n=Count("id")).order_by():
+            expected[grouping.key(r[grouping.field])] = expected.get(grouping.key(r[grouping.field]), 0) + r["n"]
+    keys = set(counts) | set(expected)
+    info = grouping.describe(keys)
+
+    def finish(row: dict[str, Any], exp: int | None) -> dict[str, Any]:
+        row["reviews"] = sum(row[key] for key, _, _ in PROGRESS_STEPS)
+        row["official"] = row["recognised"] + row["confirmed"]
+        row["expected"] = exp
+        base = exp if exp else row["reviews"]
+        row["percent_official"] = rate(row["official"], base)
+        row["percent_reviewed"] = rate(row["reviews"] - row["surveying"], base)
+        return row
+
+    out = []
+    total: dict[str, Any] = {key: 0 for key, _, _ in PROGRESS_STEPS}
+    for k in keys:
+        row = {key: counts[k][key] for key, _, _ in PROGRESS_STEPS}
+        for key in total:
+            total[key] += row[key]
+        out.append({"unit": info[k], **finish(row, expected.get(k) if expected else None)})
+    out.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    total = finish(total, sum(expected.values()) if expected else None)
+    return {"year": year, "steps": [(key, label) for key, label, _ in PROGRESS_STEPS], "rows": out, "total": total}
+
+
+def registry_by_village(*, unit_ids: Iterable[int] | None, user=None, units: UnitIndex | None = None) -> list[dict[str, Any]]:
+    """Households of the registry living in the unit today, by village (one query plus the village names).
+
+    [{"unit": village, "households"}] by village name — the commune officer's view of the registry."""
+    qs = Household.objects.filter(status=HouseholdStatus.ACTIVE)
+    if user is not None:
+        qs = scope(user, qs)
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    counts = {r["village_id"]: r["n"] for r in qs.values("village_id").annotate(n=Count("id")).order_by()}
+    info = units.villages(counts) if units is not None else {k: v for k, v in _village_info(ids=counts).items()}
+    rows = [{"unit": info.get(k, NO_VILLAGE), "households": n} for k, n in counts.items()]
+    return sorted(rows, key=lambda r: (r["unit"]["id"] is None, r["unit"]["name"]))
+
+
+# --- targets of the plan --------------------------------------------------------------------------------------
+
+
+def reduction_targets(*, unit: AdministrativeUnit | None = None) -> list[dict[str, Any]]:
+    """The plan's rate-reduction targets (one query): those of `unit` where the targets page divided them among the
+    communes, else the program area's; the plan's own figures (section II.2) where the programs app records none.
+
+    [{"metric", "title", "baseline_year", "end_year", "value" (points a year), "comparison", "source"}] by baseline.
+    """
+    rows: list[dict[str, Any]] = []
+    try:
+        from programs.models import REDUCTION_METRICS, Target
+    except ImportError:  # pragma: no cover - the targets arrive with the plan issue
+        Target = None
+    if Target is not None:
+        found = list(
+            Target.objects.filter(metric__in=list(REDUCTION_METRICS)).values(
+                "metric", "title", "baseline_year", "end_year", "value", "comparison", "unit_id", "unit__level", "parent_id"
+            )
+        )
+        own = [t for t in found if unit is not None and t["unit_id"] == unit.pk]
+        area = [t for t in found if t["parent_id"] is None and t["unit__level"] in (Level.DISTRICT, Level.PROVINCE)]
+        for t in own or area:
+            rows.append({
+                "metric": t["metric"], "title": t["title"], "baseline_year": t["baseline_year"], "end_year": t["end_year"],
+                "value": float(t["value"]), "comparison": t["comparison"], "source": "programs",
+            })
+    if not rows:
+        for metric, spans in PLAN_REDUCTION.items():
+            for first, last, value in spans:
+                rows.append({
+                    "metric": metric, "title": PLAN_TITLES[(metric, last)], "baseline_year": first - 1, "end_year": last,
+                    "value": value, "comparison": "more_than" if last == 2030 else "at_least", "source": "plan",
+                })
+    return sorted(rows, key=lambda t: (t["metric"] != "poverty_rate_reduction", t["baseline_year"]))
+
+
+def targets_for(*, year: int, unit: AdministrativeUnit | None = None) -> dict[str, Any]:
+    """The yearly reduction asked for `year` by each metric (None outside every target's years), with its source."""
+    targets = reduction_targets(unit=unit)
+    out: dict[str, Any] = {"poverty_rate_reduction": None, "ethnic_minority_poverty_rate_reduction": None, "source": None}
+    for t in targets:
+        if t["baseline_year"] < year <= t["end_year"]:
+            out[t["metric"]] = t["value"]
+            out["source"] = t["source"]
+    return out
+
+
+def plan_reduction(*, metric: str, year: int) -> float | None:
+    """The plan's own yearly reduction (points) for a metric and year (section II.2), None outside its years."""
+    for first, last, value in PLAN_REDUCTION.get(metric, ()):
+        if first <= year <= last:
+            return value
+    return None
+
+
+def _rate_of(row: dict[str, Any], metric: str) -> float | None:
+    return row["ethnic_minority"]["poor_rate"] if metric.startswith("ethnic") else row["poor_rate"]
+
+
+def target_path(
+    *, trend: list[dict[str, Any]], metric: str = "poverty_rate_reduction", targets: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The rate the plan aims at, year by year: from each target's baseline year (its actual rate) minus the target's
+    yearly reduction, never below zero. [{"year", "target"}] for the trend's years a target covers."""
+    targets = [t for t in (targets if targets is not None else reduction_targets()) if t["metric"] == metric]
+    actual = {r["year"]: _rate_of(r, metric) for r in trend if r.get("has_data", True)}
+    path: dict[int, float] = {}
+    for t in sorted(targets, key=lambda t: t["baseline_year"]):
+        base = actual.get(t["baseline_year"])
+        if base is None:
+            continue
+        path.setdefault(t["baseline_year"], base)
+        for r in trend:
+            y = r["year"]
+            if t["baseline_year"] < y <= t["end_year"]:
+                value = Decimal(str(base)) - Decimal(str(t["value"])) * (y - t["baseline_year"])
+                path[y] = float(max(Decimal(0), value))
+    return [{"year": y, "target": v} for y, v in sorted(path.items())]
+
+
+def target_status(*, trend: list[dict[str, Any]], target: dict[str, Any], year: int) -> dict[str, Any]:
+    """How a reduction target stands in `year`, by the rules of the targets page (`programs.tracking`): the average
+    yearly fall since the baseline against the target; a year whose standard changed adds no fall. No query.
+    {"status" (met|on_track|at_risk|missed|None), "label", "actual" (points a year), "needed_per_year", "note"}"""
+    try:
+        from programs import tracking
+    except ImportError:  # pragma: no cover - arrives with the plan issue
+        return {"status": None, "label": "", "actual": None, "needed_per_year": None, "note": ""}
+    metric = target["metric"]
+    points_ = []
+    for r in trend:
+        block = r["ethnic_minority"] if metric.startswith("ethnic") else r
+        if block["households"]:
+            points_.append(tracking.RatePoint(r["year"], block["poor"], block["households"], r.get("standard_id")))
+    progress = tracking.reduction_progress(
+        points=points_, baseline_year=target["baseline_year"], end_year=target["end_year"],
+        value=Decimal(str(target["value"])), comparison=target["comparison"], year=year,
+    )
+    return {
+        "status": progress.status,
+        "label": tracking.STATUS_LABELS.get(progress.status or "", "Chưa đủ số liệu"),
+        "actual": float(tracking.r2(progress.actual)) if progress.actual is not None else None,
+        "needed_per_year": float(tracking.r2(progress.needed_per_year)) if progress.needed_per_year is not None else None,
+        "note": progress.note,
+    }
+
+
+# --- what other apps record: reporting deadlines, support, funds ---------------------------------------------
+
+
+def deadline_compliance(*, year: int, unit_ids: Iterable[int] | None = None, user=None) -> dict[str, Any] | None:
+    """Who is late with the year's reports: obligations by state and the overdue ones (helper "rep"'s models).
+
+    None while the reporting models do not exist. {"year", "total", "submitted", "on_time", "late", "overdue", "open",
+    "rows": [{"owner", "kind", "due_date", "state", "state_label", "on_time", "overdue"}]} — rows: the reports sent
+    late and those past their due date and not sent (at most 30).
+    """
+    try:
+        from reporting.models import OPEN_STATES, Obligation  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    today = timezone.localdate()
+    qs = Obligation.objects.filter(deadline__year=year)
+    if user is not None:
+        qs = scope(user, qs)
+    if unit_ids is not None:
+        qs = qs.filter(Q(commune_id__in=list(unit_ids)))
+    counts = qs.aggregate(
+        n_total=Count("id"),
+        n_submitted=Count("id", filter=Q(first_submitted_at__isnull=False)),
+        n_on_time=Count("id", filter=Q(on_time=True)),
+        n_late=Count("id", filter=Q(on_time=False)),
+        n_overdue=Count("id", filter=Q(first_submitted_at__isnull=True, deadline__due_date__lt=today)),
+        n_open=Count("id", filter=Q(state__in=OPEN_STATES)),
+    )
+    agg = {k[2:]: v for k, v in counts.items()}
+    late_rows = (
+        qs.filter(Q(on_time=False) | Q(first_submitted_at__isnull=True, deadline__due_date__lt=today))
+        .select_related("deadline__kind", "commune", "agency")
+        .order_by("deadline__due_date", "commune__name", "agency__name")[:30]
+    )
+    rows = []
+    for ob in late_rows:
+        owner = ob.commune.name if ob.commune_id else (str(ob.agency) if ob.agency_id else "")
+        rows.append(
+            {
+                "owner": owner,
+                "kind": str(ob.deadline.kind),
+                "due_date": ob.deadline.due_date,
+                "state": ob.state,
+                "state_label": ob.get_state_display(),
+                "on_time": ob.on_time,
+                "overdue": ob.first_submitted_at is None and ob.deadline.due_date < today,
+            }
+        )
+    return {"year": year, **agg, "rows": rows}
+
+
+def _grouping_for_communes(structure: Structure, units: UnitIndex | None) -> _Grouping:
+    return _Grouping(by="commune", structure=structure, units=units)
+
+
+def support_by_commune(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    structure: Structure = CURRENT,
+    user=None,
+    units: UnitIndex | None = None,
+) -> dict[str, Any] | None:
+    """Support delivered to households in the year, by commune (of the day of support) and funding source, from the
+    programs app's support records (one query). None while that app has no support records.
+
+    {"year", "sources": [(code, label)], "rows": [{"unit", "records", "amount", "by_source": {code: amount}}] (largest
+    amount first), "total": {"records", "amount"}, "by_source": {code: amount}}
+    """
+    try:
+        from programs.models import FundingSource, SupportRecord
+    except ImportError:  # pragma: no cover - arrives with the plan issue
+        return None
+    grouping = _grouping_for_communes(structure, units)
+    qs = SupportRecord.objects.filter(date__year=year)
+    if user is not None:
+        qs = scope(user, qs)
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    per: dict[Any, dict[str, Any]] = {}
+    by_source: dict[str, int] = defaultdict(int)
+    for r in qs.values("commune_id", "funding_source").annotate(records=Count("id"), amount=Sum("amount")).order_by():
+        key = grouping.key(r["commune_id"])
+        row = per.setdefault(key, {"records": 0, "amount": 0, "by_source": defaultdict(int)})
+        row["records"] += r["records"]
+        row["amount"] += r["amount"] or 0
+        row["by_source"][r["funding_source"]] += r["amount"] or 0
+        by_source[r["funding_source"]] += r["amount"] or 0
+    info = grouping.describe(per)
+    rows = [{"unit": info[k], "records": v["records"], "amount": v["amount"], "by_source": dict(v["by_source"])} for k, v in per.items()]
+    rows.sort(key=lambda r: (-r["amount"], r["unit"]["name"]))
+    labels = dict(FundingSource.choices)
+    return {
+        "year": year,
+        "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: -by_source[c])],
+        "rows": rows,
+        "total": {"records": sum(r["records"] for r in rows), "amount": sum(r["amount"] for r in rows)},
+        "by_source": dict(by_source),
+    }
+
+
+def funds_by_commune(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    structure: Structure = CURRENT,
+    user=None,
+    units: UnitIndex | None = None,
+) -> dict[str, Any] | None:
+    """Funds allocated and disbursed in the year, by commune (money the district manages itself as its own row)
+    and funding source, from the programs app's allocations (one query). None while that app has none.
+
+    {"year", "rows": [{"unit" (None: district level), "allocated", "disbursed", "rate"}], "by_source": [{"source",
+     "label", "allocated", "disbursed", "rate"}], "total": {"allocated", "disbursed", "rate"}}
+    """
+    try:
+        from programs.models import FundAllocation, FundingSource
+    except ImportError:  # pragma: no cover - arrives with the plan issue
+        return None
+    grouping = _grouping_for_communes(structure, units)
+    qs = FundAllocation.objects.filter(year=year)
+    if user is not None:
+        qs = scope(user, qs)
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    per: dict[Any, dict[str, int]] = defaultdict(lambda: {"allocated": 0, "disbursed": 0})
+    sources: dict[str, dict[str, int]] = defaultdict(lambda: {"allocated": 0, "disbursed": 0})
+    for r in qs.values("commune_id", "source").annotate(allocated=Sum("allocated"), disbursed=Sum("disbursed")).order_by():
+        key = grouping.key(r["commune_id"]) if r["commune_id"] is not None else None
+        for k in ("allocated", "disbursed"):
+            per[key][k] += r[k] or 0
+            sources[r["source"]][k] += r[k] or 0
+    info = grouping.describe([k for k in per if k is not None])
+    labels = dict(FundingSource.choices)
+    rows = [
+        {"unit": info[k] if k is not None else None, **v, "rate": rate(v["disbursed"], v["allocated"])}
+        for k, v in per.items()
+    ]
+    rows.sort(key=lambda r: (r["unit"] is None, -r["allocated"]))
+    total = {"allocated": sum(v["allocated"] for v in per.values()), "disbursed": sum(v["disbursed"] for v in per.values())}
+    total["rate"] = rate(total["disbursed"], total["allocated"])
+    return {
+        "year": year,
+        "rows": rows,
+        "by_source": sorted(
+            ({"source": k, "label": labels.get(k, k), **v, "rate": rate(v["disbursed"], v["allocated"])} for k, v in sources.items()),
+            key=lambda r: -r["allocated"],
+        ),
+        "total": total,
+    }
+
+
+def tasks_behind(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    structure: Structure = CURRENT,
+    user=None,
+    units: UnitIndex | None = None,
+) -> dict[str, Any] | None:
+    """The year's tasks of the plan (programs app) by lead agency and by commune: how many, done, overdue (past
+    due and not completed), stalled (one query). None while that app has no tasks.
+
+    {"year", "total", "completed", "overdue", "by_agency": [{"code", "name", "total", "completed", "overdue",
+     "stalled", "progress"}], "by_commune": [{"unit", "total", "completed", "overdue", "stalled", "progress"}]}
+    (most overdue first)
+    """
+    try:
+        from programs.models import TaskAssignment, TaskStatus
+    except ImportError:  # pragma: no cover - arrives with the plan issue
+        return None
+    grouping = _grouping_for_communes(structure, units)
+    qs = TaskAssignment.objects.filter(year=year)
+    if user is not None:
+        qs = scope(user, qs)
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    today = timezone.localdate()
+    open_ = ~Q(status=TaskStatus.COMPLETED)
+    rows = (
+        qs.values("agency__code", "agency__short_name", "agency__name", "agency__plan_item", "commune_id")
+        .annotate(
+            total=Count("id"),
+            completed=Count("id", filter=Q(status=TaskStatus.COMPLETED)),
+            overdue=Count("id", filter=open_ & Q(due_date__lt=today)),
+            stalled=Count("id", filter=Q(status=TaskStatus.STALLED)),
+            progress_sum=Sum("progress"),
+        )
+        .order_by()
+    )
+    keys = ("total", "completed", "overdue", "stalled", "progress_sum")
+    agencies: dict[str, dict[str, Any]] = {}
+    communes: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        a = agencies.setdefault(r["agency__code"], {
+            "code": r["agency__code"], "name": r["agency__short_name"] or r["agency__name"], "order": r["agency__plan_item"] or 0,
+            **{k: 0 for k in keys},
+        })
+        for k in keys:
+            a[k] += r[k] or 0
+        if r["commune_id"] is not None:
+            c = communes.setdefault(grouping.key(r["commune_id"]), {k: 0 for k in keys})
+            for k in keys:
+                c[k] += r[k] or 0
+    info = grouping.describe(communes)
+
+    def finish(row: dict[str, Any]) -> dict[str, Any]:
+        row["progress"] = round(row.pop("progress_sum") / row["total"]) if row["total"] else None
+        return row
+
+    by_agency = sorted((finish(a) for a in agencies.values()), key=lambda a: (-a["overdue"], a["order"]))
+    by_commune = sorted(({"unit": info[k], **finish(v)} for k, v in communes.items()), key=lambda c: (-c["overdue"], c["unit"]["name"]))
+    return {
+        "year": year,
+        "total": sum(a["total"] for a in by_agency),
+        "completed": sum(a["completed"] for a in by_agency),
+        "overdue": sum(a["overdue"] for a in by_agency),
+        "by_agency": by_agency,
+        "by_commune": by_commune,
+    }
