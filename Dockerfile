@@ -3,8 +3,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONIOENCODING=utf-8 LANG=C.UTF-8 \
     DATA_DIR=/data STATIC_ROOT=/app/staticfiles
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 1000 app && mkdir -p /data && chown app /data
+# Translations are compiled into the repository (locale/*/LC_MESSAGES/*.mo): no gettext needed.
+RUN useradd --create-home --uid 1000 app && mkdir -p /data && chown app /data
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

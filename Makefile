@@ -7,7 +7,7 @@ HOUSEHOLDS ?= 3000
 SEED ?= 2026
 export DEBUG ?= 1
 
-.PHONY: run test bench install install-dev migrate demo schema clean
+.PHONY: run test bench install install-dev migrate demo schema messages clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: install-dev
 ## make bench: the benchmarks of bench/ (not part of the tests)
 bench: install-dev
 	$(PY) bench/run_all.py
+
+## make messages: refresh locale/vi (our Vietnamese for Django, DRF and the other packages) and recompile the .mo files
+messages: install
+	$(PY) tools/build_locale.py
 
 schema: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

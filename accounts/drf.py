@@ -18,6 +18,21 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     invalid_page_message = "Trang không hợp lệ."
+    page_query_description = "Số trang (bắt đầu từ 1)."
+    page_size_query_description = "Số dòng mỗi trang (tối đa 500, mặc định 50)."
+
+    def get_paginated_response_schema(self, schema):
+        """The list envelope, with Vietnamese descriptions (the schema describes every field)."""
+        envelope = super().get_paginated_response_schema(schema)
+        words = {
+            "count": "Tổng số bản ghi phù hợp.",
+            "next": "Địa chỉ trang sau; null ở trang cuối.",
+            "previous": "Địa chỉ trang trước; null ở trang đầu.",
+            "results": "Các bản ghi của trang này.",
+        }
+        for name, text in words.items():
+            envelope["properties"][name]["description"] = text
+        return envelope
 
 
 class IsAuthenticatedWithRole(permissions.BasePermission):
@@ -57,3 +72,29 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Không tìm thấy hoặc bạn không có quyền xem đối tượng này.")
     return drf_exception_handler(exc, context)
+
+
+# Path parameters by the collection they name: drf-spectacular cannot word them in Vietnamese by itself.
+PATH_PARAMETER_WORDS = {
+    "units": "Mã đơn vị hành chính (Tổng cục Thống kê); đơn vị có hiệu lực vào ngày `valid_on` (mặc định hôm nay).",
+    "ethnic-groups": "Mã dân tộc (danh mục 1979).",
+    "households": "Mã hộ.",
+    "agencies": "Mã cơ quan, đơn vị.",
+    "standards": "Mã chuẩn nghèo.",
+}
+
+
+def schema_postprocess(result, generator, request, public):
+    """Describe path parameters left undescribed (`{code}`, `{id}`) in Vietnamese."""
+    for path, operations in result.get("paths", {}).items():
+        collection = path.strip("/").split("/")[2] if path.count("/") > 3 else ""
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") != "path" or parameter.get("description"):
+                    continue
+                if parameter["name"] == "id":
+                    parameter["description"] = "Mã số bản ghi trong hệ thống."
+                else:
+                    parameter["description"] = PATH_PARAMETER_WORDS.get(collection, "Mã của bản ghi.")
+    return result
+

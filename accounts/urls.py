@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import profile, views
 
 app_name = "accounts"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/token/<str:action>/", profile.token_action, name="token"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import NoReverseMatch, resolve, reverse
 
 from households.models import Household
 from households.selectors import communes_in_force
@@ -31,6 +32,12 @@ class LogoutView(auth_views.LogoutView):
 def home(request):
     """The landing page, fitted to the role: what this user looks after and where to go next."""
     user = request.user
+    if user.role == Role.COMMUNE_OFFICER and not user.is_superuser:
+        # A commune officer lands on the commune's dashboard (issue 6), shown here so "/" stays the home page.
+        try:
+            return resolve(reverse("reporting:dashboard")).func(request)
+        except NoReverseMatch:
+            pass
     households = scope(user, Household.objects.all())
     context = {"household_count": households.count(), "role": Role(user.role).label}
     if user.role == Role.COMMUNE_OFFICER:

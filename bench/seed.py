@@ -33,8 +33,9 @@ def main() -> int:
         py = sys.executable
         subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         if args.database_url:
+            # flush empties the reference tables too; load_reference puts them back.
             subprocess.run([py, "manage.py", "flush", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+            subprocess.run([py, "manage.py", "load_reference"], cwd=ROOT, env=env, check=True, capture_output=True)
         started = time.perf_counter()
         out = subprocess.run(
             [py, "manage.py", "seed_demo", "--households", str(args.households), "--seed", str(args.seed)],

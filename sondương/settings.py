@@ -181,6 +181,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="giamngheo@sonduong.tuyenquang.gov.vn")
+# The address of the site, for links in e-mails (reminders of reporting deadlines); empty: no link.
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Celery -----------------------------------------------------------------------------
 BROKER_DIR = DATA_DIR / "broker"
@@ -206,6 +208,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_IMPORTS = ["households.tasks_io"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- REST framework ---------------------------------------------------------------------
@@ -221,7 +224,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -232,6 +235,9 @@ REST_FRAMEWORK = {
         "token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "accounts.drf.exception_handler",
+    # Throttles count per address from REMOTE_ADDR; behind a proxy set NUM_PROXIES to the number of proxies, so a
+    # client cannot dodge the per-address limit by sending its own X-Forwarded-For.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": False,
     "DATE_INPUT_FORMATS": ["iso-8601", "%d/%m/%Y"],
 }
@@ -247,7 +253,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "accounts.drf.schema_postprocess"],
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "reporting.models.ReportState",
+        "ObligationStateEnum": "reporting.models.ObligationState",
+        "ReviewStateEnum": "households.models.ReviewState",
+    },
 }
 
 # --- History ----------------------------------------------------------------------------

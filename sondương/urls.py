@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.urls")),
     path("", include("households.urls")),
+    path("", include("programs.urls")),
     path("", include("reporting.urls")),
 ]

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from accounts.models import Role, User
 from households.models import Household, Member
@@ -66,16 +67,25 @@ def _fingerprint():
     )
 
 
+class _Rollback(Exception):
+    pass
+
+
 def test_seed_demo_is_deterministic_and_makes_one_account_per_role():
     out = io.StringIO()
-    call_command("seed_demo", "--households", "120", "--seed", "7", stdout=out)
-    first = _fingerprint()
+    try:
+        with transaction.atomic():
+            call_command("seed_demo", "--households", "120", "--seed", "7", stdout=out)
+            first = _fingerprint()
+            roles = {u.role for u in User.objects.all()}
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Household.objects.exists()
     assert len(first[0]) == 120 and len(first[1]) > 240
-    assert {u.role for u in User.objects.all()} == set(Role.values)
+    assert roles == set(Role.values)
     for username in ("quantri", "phongldtbxh", "xatantrao", "nhcsxh", "tinhtuyenquang"):
         assert username in out.getvalue()
-    Member.objects.all().delete()
-    Household.objects.all().delete()
     call_command("seed_demo", "--households", "120", "--seed", "7", stdout=io.StringIO())
     assert _fingerprint() == first
 
@@ -97,3 +107,17 @@ def test_seed_demo_refuses_a_database_with_households_unless_told_to_skip():
     out = io.StringIO()
     call_command("seed_demo", "--households", "5", "--seed", "1", "--if-empty", stdout=out)
     assert "bỏ qua" in out.getvalue() and Household.objects.count() == 5
+
+
+def test_every_demo_account_logs_in_to_its_own_view(client):
+    from html import escape
+
+    from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_accounts
+
+    build_accounts()
+    for account in DEMO_ACCOUNTS:
+        assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+        html = client.get("/").content.decode()
+        assert f"Xin chào, {account.full_name}" in html, account.username
+        assert escape(User.objects.get(username=account.username).get_role_display()) in html
+        client.logout()

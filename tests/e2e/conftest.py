@@ -51,7 +51,14 @@ def browser():
     # database flush after each test) stay synchronous, so Django's async guard is lifted while the browser runs.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
+    # Django's connection handler keys connections by context; once Playwright's loop runs, the tests see a new
+    # connection object that lacks the serialized reference data used by serialized_rollback. Hand it over.
+    serialized = getattr(connections["default"], "_test_serialized_contents", None)
     with sync_playwright() as pw:
+        if serialized is not None and getattr(connections["default"], "_test_serialized_contents", None) is None:
+            connections["default"]._test_serialized_contents = serialized
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,

@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD, build_accounts
 from households import demo as households_demo
 from households.models import Household
+from programs import demo as programs_demo
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -43,7 +45,29 @@ class Command(BaseCommand):
                 f"Sổ hộ: {summary.households} hộ, {summary.members} nhân khẩu, {summary.villages} thôn "
                 f"({time.perf_counter() - started:.1f} giây)."
             )
+        step = time.perf_counter()
+        reviews = households_demo.build_reviews(seed=seed, today=today)
+        self.stdout.write(
+            f"Rà soát: {reviews.reviews} kết quả {min(reviews.by_year, default='')}–{max(reviews.by_year, default='')}, "
+            f"{reviews.meetings} cuộc họp thôn, {reviews.applications} đơn đề nghị ({time.perf_counter() - step:.1f} giây)."
+        )
+        step = time.perf_counter()
+        plan = programs_demo.build_programs(seed=seed, today=today)
+        self.stdout.write(
+            f"Kế hoạch: {plan.tasks} nhiệm vụ, {plan.updates} báo cáo tiến độ, {plan.support_records} lượt hỗ trợ "
+            f"cho {plan.supported_households} hộ"
+            f"{'' if plan.from_reviews else ' (chưa có kết quả rà soát: chọn mẫu hộ)'}, {plan.fund_rows} dòng vốn "
+            f"({time.perf_counter() - step:.1f} giây)."
+        )
         self._accounts()
+        # Last: submissions are pre-filled from the reviews, support and tasks above; the annual reports read them all.
+        step = time.perf_counter()
+        rep = reporting_demo.build_reporting(seed=seed, today=today)
+        self.stdout.write(
+            f"Báo cáo định kỳ: {rep.obligations} nghĩa vụ báo cáo 2021–{today.year}, {rep.submitted} đã nộp "
+            f"({rep.late} muộn, {rep.returned} bị trả lại); báo cáo tổng hợp: {', '.join(rep.reports) or 'chưa có'} "
+            f"({time.perf_counter() - step:.1f} giây)."
+        )
         self.stdout.write(self.style.SUCCESS(f"Xong sau {time.perf_counter() - started:.1f} giây."))
 
     def _accounts(self) -> None:
