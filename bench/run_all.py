@@ -6,7 +6,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 for script in sorted(HERE.glob("*.py")):
-    if script.name in ("run_all.py", "__init__.py") or script.name.startswith("_"):
+    if script.name in ("run_all.py", "__init__.py") or script.name.startswith("_"):  # _common.py is a helper
         continue
     print(f"== {script.name}", flush=True)
     subprocess.run([sys.executable, str(script)], check=False)
