@@ -40,7 +40,8 @@ test: install-dev
 bench: install-dev
 	$(PY) bench/run_all.py
 
-## make messages: refresh locale/vi (our Vietnamese for Django, DRF and the other packages) and recompile the .mo files
+## make messages: refresh locale/vi (our Vietnamese for Django, DRF and the other packages) and locale/en (the English
+## interface: makemessages -l en, translations kept), and recompile the .mo files
 messages: install
 	$(PY) tools/build_locale.py
 

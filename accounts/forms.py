@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext, gettext_lazy
 
 from . import throttle
 
@@ -10,18 +11,18 @@ class LoginForm(AuthenticationForm):
     """Django's login form with a lock-out after repeated failures (per username and per address)."""
 
     error_messages = {
-        "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường.",
-        "inactive": "Tài khoản này đã bị khóa. Liên hệ quản trị hệ thống.",
+        "invalid_login": gettext_lazy("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường."),
+        "inactive": gettext_lazy("Tài khoản này đã bị khóa. Liên hệ quản trị hệ thống."),
         "locked": (
-            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút "
-            "hoặc liên hệ quản trị hệ thống để mở khóa."
+            gettext_lazy("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút "
+            "hoặc liên hệ quản trị hệ thống để mở khóa.")
         ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Tên đăng nhập"
-        self.fields["password"].label = "Mật khẩu"
+        self.fields["username"].label = gettext("Tên đăng nhập")
+        self.fields["password"].label = gettext("Mật khẩu")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
 
     def clean(self):

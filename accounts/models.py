@@ -4,16 +4,17 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from households.fields import NFCCharField
 
 
 class Role(models.TextChoices):
-    COMMUNE_OFFICER = "commune_officer", "Cán bộ xã"
-    DISTRICT_OFFICER = "district_officer", "Cán bộ Phòng Lao động - TB&XH huyện"
-    AGENCY_OFFICER = "agency_officer", "Cán bộ cơ quan, đơn vị"
-    PROVINCE_VIEWER = "province_viewer", "Cán bộ tỉnh (chỉ xem)"
-    ADMIN = "admin", "Quản trị hệ thống"
+    COMMUNE_OFFICER = "commune_officer", gettext_lazy("Cán bộ xã")
+    DISTRICT_OFFICER = "district_officer", gettext_lazy("Cán bộ Phòng Lao động - TB&XH huyện")
+    AGENCY_OFFICER = "agency_officer", gettext_lazy("Cán bộ cơ quan, đơn vị")
+    PROVINCE_VIEWER = "province_viewer", gettext_lazy("Cán bộ tỉnh (chỉ xem)")
+    ADMIN = "admin", gettext_lazy("Quản trị hệ thống")
 
 
 # Roles that work with personal data (citizen ID numbers, income): Decree 13/2023/NĐ-CP, then the Law on
@@ -27,32 +28,32 @@ REGISTRY_WRITE_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, R
 class User(AbstractUser):
     # The default is the read-only role: an account made without a role (createsuperuser, the admin's
     # "add user") can neither write nor see personal data until it is given one.
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.PROVINCE_VIEWER)
-    full_name = NFCCharField("họ và tên", max_length=120, blank=True)
+    role = models.CharField(gettext_lazy("vai trò"), max_length=20, choices=Role.choices, default=Role.PROVINCE_VIEWER)
+    full_name = NFCCharField(gettext_lazy("họ và tên"), max_length=120, blank=True)
     unit = models.ForeignKey(
         "households.AdministrativeUnit",
-        verbose_name="đơn vị",
+        verbose_name=gettext_lazy("đơn vị"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text="Xã của cán bộ xã; huyện hoặc tỉnh của cán bộ huyện, tỉnh.",
+        help_text=gettext_lazy("Xã của cán bộ xã; huyện hoặc tỉnh của cán bộ huyện, tỉnh."),
     )
     agency = models.ForeignKey(
         "programs.Agency",
-        verbose_name="cơ quan",
+        verbose_name=gettext_lazy("cơ quan"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    phone = models.CharField(gettext_lazy("điện thoại"), max_length=20, blank=True)
 
     objects = UserManager()
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = gettext_lazy("người dùng")
+        verbose_name_plural = gettext_lazy("người dùng")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role="commune_officer") | Q(unit__isnull=False),

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from .scoping import commune_ids
@@ -32,7 +33,7 @@ def profile(request):
     ids = commune_ids(user)
     return render(request, "accounts/profile.html", {
         "token": token,
-        "scope_label": "Toàn bộ địa bàn chương trình" if ids is None else f"{len(ids)} đơn vị cấp xã (kể cả đơn vị cũ đã sáp nhập)",
+        "scope_label": gettext("Toàn bộ địa bàn chương trình") if ids is None else (gettext("%(len)s đơn vị cấp xã (kể cả đơn vị cũ đã sáp nhập)") % {"len": len(ids)}),
         "api_url": request.build_absolute_uri("/api/v1/"),
         "docs_url": request.build_absolute_uri("/api/docs/"),
     })
@@ -46,10 +47,10 @@ def token_action(request, action: str):
         raise Http404
     if action == "renew":
         token_renew(user=user)
-        messages.success(request, "Đã cấp token mới. Token cũ (nếu có) không còn dùng được; cập nhật token mới vào phần mềm của xã.")
+        messages.success(request, gettext("Đã cấp token mới. Token cũ (nếu có) không còn dùng được; cập nhật token mới vào phần mềm của xã."))
     elif action == "revoke":
         if token_revoke(user=user):
-            messages.success(request, "Đã thu hồi token: mọi yêu cầu dùng token này đều bị từ chối.")
+            messages.success(request, gettext("Đã thu hồi token: mọi yêu cầu dùng token này đều bị từ chối."))
         else:
-            messages.info(request, "Bạn chưa có token nào.")
+            messages.info(request, gettext("Bạn chưa có token nào."))
     return redirect("accounts:profile")

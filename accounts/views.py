@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.translation import gettext
 
 from households.models import Household
 from households.selectors import communes_in_force
@@ -24,7 +25,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "Bạn đã đăng xuất.")
+        messages.info(request, gettext("Bạn đã đăng xuất."))
         return response
 
 

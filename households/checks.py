@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from . import poverty
 from .models import (
@@ -34,15 +35,17 @@ from .models import (
 )
 
 EXPLANATIONS = {
-    CheckKind.ROTATION: "Hộ thoát nghèo hoặc vào diện nghèo (phát sinh, tái nghèo, cận nghèo thành nghèo) từ {rotation_min_times} lần "
-                        "trở lên trong {rotation_years} năm gần nhất: có thể ra vào để giữ chính sách.",
-    CheckKind.ESCAPE_WITHOUT_CHANGE: "Hộ thoát nghèo trong năm mà các chỉ số thiếu hụt không thay đổi, còn thu nhập bình quân tăng "
-                                     "trên {income_jump_pct} % so với năm trước: cần xác minh thu nhập.",
-    CheckKind.REDUCTION_OUTLIER: "Xã có tỷ lệ hộ nghèo giảm trong năm vượt quá xu hướng các năm trước và chỉ tiêu "
-                                 "({reduction_target_points} điểm %/năm) hơn {reduction_excess_points} điểm %: cần kiểm tra kết quả.",
-    CheckKind.POOR_ABOVE_LINE: "Hộ được ghi là nghèo hoặc cận nghèo nhưng thu nhập bình quân trên chuẩn: sai sót khi nhập liệu "
-                               "hoặc chuẩn đã được sửa mà chưa phân loại lại.",
-    CheckKind.DUPLICATE_PERSON: "Một người có mặt trong nhiều hộ (trùng số định danh, hoặc trùng họ tên và ngày sinh).",
+    CheckKind.ROTATION: gettext_noop("Hộ thoát nghèo hoặc vào diện nghèo (phát sinh, tái nghèo, cận nghèo thành nghèo) từ {rotation_min_times} lần "
+                        "trở lên trong {rotation_years} năm gần nhất: có thể ra vào để giữ chính sách."),
+    # xgettext:no-python-format
+    CheckKind.ESCAPE_WITHOUT_CHANGE: gettext_noop("Hộ thoát nghèo trong năm mà các chỉ số thiếu hụt không thay đổi, còn thu nhập bình quân tăng "
+                                     "trên {income_jump_pct} % so với năm trước: cần xác minh thu nhập."),
+    # xgettext:no-python-format
+    CheckKind.REDUCTION_OUTLIER: gettext_noop("Xã có tỷ lệ hộ nghèo giảm trong năm vượt quá xu hướng các năm trước và chỉ tiêu "
+                                 "({reduction_target_points} điểm %/năm) hơn {reduction_excess_points} điểm %: cần kiểm tra kết quả."),
+    CheckKind.POOR_ABOVE_LINE: gettext_noop("Hộ được ghi là nghèo hoặc cận nghèo nhưng thu nhập bình quân trên chuẩn: sai sót khi nhập liệu "
+                               "hoặc chuẩn đã được sửa mà chưa phân loại lại."),
+    CheckKind.DUPLICATE_PERSON: gettext_noop("Một người có mặt trong nhiều hộ (trùng số định danh, hoặc trùng họ tên và ngày sinh)."),
 }
 
 ENTER_POVERTY = (Change.NEWLY_POOR, Change.FELL_BACK_POOR, Change.NEAR_POOR_TO_POOR)
@@ -263,7 +266,7 @@ def explanations(settings: ReviewSettings) -> dict[str, str]:
         "reduction_target_points": _pct(float(settings.reduction_target_points)),
         "reduction_excess_points": _pct(float(settings.reduction_excess_points)),
     }
-    return {k: v.format(**values) for k, v in EXPLANATIONS.items()}
+    return {k: gettext(v).format(**values) for k, v in EXPLANATIONS.items()}
 
 
 def check_flags_run(*, year: int, progress: Callable[[int], None] | None = None) -> dict[str, int]:

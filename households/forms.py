@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext, gettext_lazy
 
 from . import poverty
 from .models import (
@@ -25,6 +26,11 @@ from .models import (
 )
 
 
+def translated(choices) -> list[tuple[str, str]]:
+    """Choices whose labels the model keeps in Vietnamese (the Excel workbooks share them), translated on screen."""
+    return [(value, gettext_lazy(label)) for value, label in choices]
+
+
 class DateInput(forms.DateInput):
     """dd/mm/yyyy typed as text: works the same on every browser and phone."""
 
@@ -33,12 +39,12 @@ class DateInput(forms.DateInput):
 
 
 class HouseholdForm(forms.Form):
-    code = forms.CharField(label="Mã hộ", max_length=32)
-    commune = forms.ModelChoiceField(label="Xã, thị trấn", queryset=AdministrativeUnit.objects.none())
-    village = forms.ModelChoiceField(label="Thôn, tổ dân phố", queryset=AdministrativeUnit.objects.none(), required=False)
-    address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
-    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    status = forms.ChoiceField(label="Tình trạng", choices=HouseholdStatus.choices, initial=HouseholdStatus.ACTIVE)
+    code = forms.CharField(label=gettext_lazy("Mã hộ"), max_length=32)
+    commune = forms.ModelChoiceField(label=gettext_lazy("Xã, thị trấn"), queryset=AdministrativeUnit.objects.none())
+    village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none(), required=False)
+    address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=255, required=False)
+    phone = forms.CharField(label=gettext_lazy("Điện thoại"), max_length=20, required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), choices=translated(HouseholdStatus.choices), initial=HouseholdStatus.ACTIVE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, communes, villages, **kwargs):
@@ -51,21 +57,21 @@ class HouseholdForm(forms.Form):
 
 class MemberForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    full_name = forms.CharField(label="Họ và tên", max_length=120)
-    sex = forms.ChoiceField(label="Giới tính", choices=[("", "—")] + list(Sex.choices))
-    birth_date = forms.DateField(label="Ngày sinh", required=False, widget=DateInput())
+    full_name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=120)
+    sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=[("", "—")] + translated(Sex.choices))
+    birth_date = forms.DateField(label=gettext_lazy("Ngày sinh"), required=False, widget=DateInput())
     citizen_id = forms.CharField(
-        label="Số định danh", max_length=12, min_length=12, required=False,
+        label=gettext_lazy("Số định danh"), max_length=12, min_length=12, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}"}),
-        error_messages={"min_length": "Số định danh cá nhân phải gồm đúng 12 chữ số."},
+        error_messages={"min_length": gettext_lazy("Số định danh cá nhân phải gồm đúng 12 chữ số.")},
     )
-    ethnic_group = forms.ModelChoiceField(label="Dân tộc", queryset=EthnicGroup.objects.order_by("code"), required=False)
-    relation = forms.ChoiceField(label="Quan hệ với chủ hộ", choices=Relation.choices)
+    ethnic_group = forms.ModelChoiceField(label=gettext_lazy("Dân tộc"), queryset=EthnicGroup.objects.order_by("code"), required=False)
+    relation = forms.ChoiceField(label=gettext_lazy("Quan hệ với chủ hộ"), choices=translated(Relation.choices))
 
     def clean_citizen_id(self):
         value = (self.cleaned_data.get("citizen_id") or "").strip()
         if value and not value.isdigit():
-            raise forms.ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+            raise forms.ValidationError(gettext("Số định danh cá nhân phải gồm đúng 12 chữ số."))
         return value or None
 
 
@@ -101,33 +107,33 @@ def members_initial(household: Household) -> list[dict]:
 
 # --- The annual review ------------------------------------------------------------------------------------
 
-YES_NO = [("", "—"), ("1", "Có"), ("0", "Không")]
-TRI_AUTO = [("", "Tự xác định theo nhân khẩu"), ("1", "Có"), ("0", "Không")]
+YES_NO = [("", "—"), ("1", gettext_lazy("Có")), ("0", gettext_lazy("Không"))]
+TRI_AUTO = [("", gettext_lazy("Tự xác định theo nhân khẩu")), ("1", gettext_lazy("Có")), ("0", gettext_lazy("Không"))]
 # Questions of the review form, in plain words (Phiếu B of Circular 07/2021/TT-BLĐTBXH, simplified).
 MEMBER_QUESTIONS = {
-    "work": "Việc làm",
-    "disability_allowance": "Người khuyết tật hưởng trợ cấp hằng tháng",
-    "health_insurance": "Có thẻ bảo hiểm y tế",
-    "malnourished": "Trẻ bị suy dinh dưỡng (thấp còi hoặc nhẹ cân)",
-    "education": "Trình độ học vấn cao nhất",
-    "in_training": "Đang đi học hoặc học nghề",
-    "in_school": "Đang đi học đúng cấp học theo tuổi",
-    "can_work": "Còn khả năng lao động",
+    "work": gettext_lazy("Việc làm"),
+    "disability_allowance": gettext_lazy("Người khuyết tật hưởng trợ cấp hằng tháng"),
+    "health_insurance": gettext_lazy("Có thẻ bảo hiểm y tế"),
+    "malnourished": gettext_lazy("Trẻ bị suy dinh dưỡng (thấp còi hoặc nhẹ cân)"),
+    "education": gettext_lazy("Trình độ học vấn cao nhất"),
+    "in_training": gettext_lazy("Đang đi học hoặc học nghề"),
+    "in_school": gettext_lazy("Đang đi học đúng cấp học theo tuổi"),
+    "can_work": gettext_lazy("Còn khả năng lao động"),
 }
 DWELLING_QUESTIONS = {
-    "no_house": "Hộ không có nhà ở",
-    "walls_durable": "Tường làm bằng vật liệu bền chắc",
-    "columns_durable": "Cột (khung) làm bằng vật liệu bền chắc",
-    "roof_durable": "Mái làm bằng vật liệu bền chắc",
-    "floor_area": "Diện tích nhà ở (m²)",
-    "safe_water": "Dùng nguồn nước sinh hoạt an toàn (nước máy, giếng khoan, nước đã xử lý)",
-    "hygienic_latrine": "Có nhà tiêu hợp vệ sinh",
-    "internet": "Có thành viên sử dụng internet (điện thoại thông minh, máy tính)",
-    "tv": "Có ti vi",
-    "radio": "Có radio",
-    "computer": "Có máy tính",
-    "phone": "Có điện thoại",
-    "waste_treated": "Rác thải sinh hoạt được thu gom, xử lý",
+    "no_house": gettext_lazy("Hộ không có nhà ở"),
+    "walls_durable": gettext_lazy("Tường làm bằng vật liệu bền chắc"),
+    "columns_durable": gettext_lazy("Cột (khung) làm bằng vật liệu bền chắc"),
+    "roof_durable": gettext_lazy("Mái làm bằng vật liệu bền chắc"),
+    "floor_area": gettext_lazy("Diện tích nhà ở (m²)"),
+    "safe_water": gettext_lazy("Dùng nguồn nước sinh hoạt an toàn (nước máy, giếng khoan, nước đã xử lý)"),
+    "hygienic_latrine": gettext_lazy("Có nhà tiêu hợp vệ sinh"),
+    "internet": gettext_lazy("Có thành viên sử dụng internet (điện thoại thông minh, máy tính)"),
+    "tv": gettext_lazy("Có ti vi"),
+    "radio": gettext_lazy("Có radio"),
+    "computer": gettext_lazy("Có máy tính"),
+    "phone": gettext_lazy("Có điện thoại"),
+    "waste_treated": gettext_lazy("Rác thải sinh hoạt được thu gom, xử lý"),
 }
 
 
@@ -182,21 +188,21 @@ class ReviewForm(forms.Form):
     causes, needs and notes. Field names: `m<member id>_<fact>`, `d_<fact>`, `dep_<code>` (ticked),
     `was_<code>` (the derived value the page showed), `reason_<code>` (the reason of an override)."""
 
-    review_date = forms.DateField(label="Ngày rà soát", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    review_date = forms.DateField(label=gettext_lazy("Ngày rà soát"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     income_total_12m = forms.CharField(
-        label="Tổng thu nhập của hộ trong 12 tháng qua (đồng)", required=False, max_length=20,
+        label=gettext_lazy("Tổng thu nhập của hộ trong 12 tháng qua (đồng)"), required=False, max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "money"}),
-        help_text="Không tính các khoản trợ cấp xã hội theo Quyết định 24/2021/QĐ-TTg.",
+        help_text=gettext_lazy("Không tính các khoản trợ cấp xã hội theo Quyết định 24/2021/QĐ-TTg."),
     )
-    no_working_capacity = forms.ChoiceField(label="Hộ không có khả năng lao động", choices=TRI_AUTO, required=False)
-    person_of_merit = forms.BooleanField(label="Hộ có người có công với cách mạng", required=False)
+    no_working_capacity = forms.ChoiceField(label=gettext_lazy("Hộ không có khả năng lao động"), choices=TRI_AUTO, required=False)
+    person_of_merit = forms.BooleanField(label=gettext_lazy("Hộ có người có công với cách mạng"), required=False)
     causes = forms.ModelMultipleChoiceField(
-        label="Nguyên nhân nghèo", queryset=PovertyCause.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Nguyên nhân nghèo"), queryset=PovertyCause.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
     needs = forms.ModelMultipleChoiceField(
-        label="Nhu cầu hỗ trợ", queryset=SupportNeed.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Nhu cầu hỗ trợ"), queryset=SupportNeed.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
-    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, rules: poverty.Standard, members: list[Any], review: AnnualReview | None, on: dt.date, indicators_meta: dict[str, dict], **kwargs):
@@ -225,9 +231,9 @@ class ReviewForm(forms.Form):
                     continue
                 name = f"m{m.pk}_{fact}"
                 if fact == "work":
-                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + list(poverty.WORK_LABELS.items()), required=False)
+                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + translated(poverty.WORK_LABELS.items()), required=False)
                 elif fact == "education":
-                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + list(poverty.EDUCATION_LABELS.items()), required=False)
+                    self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=[("", "—")] + translated(poverty.EDUCATION_LABELS.items()), required=False)
                 else:
                     self.fields[name] = forms.ChoiceField(label=MEMBER_QUESTIONS[fact], choices=YES_NO, required=False)
                 self.fields[name].initial = _choice(given.get(fact))
@@ -246,8 +252,8 @@ class ReviewForm(forms.Form):
             self.fields[f"dep_{code}"] = forms.BooleanField(label=rules.indicators[code], required=False, initial=bool(item.get("deprived")))
             self.fields[f"was_{code}"] = forms.CharField(widget=forms.HiddenInput, required=False, initial=_choice(item.get("derived")))
             self.fields[f"reason_{code}"] = forms.CharField(
-                label="Lý do ghi khác kết quả tự xác định", required=False, initial=item.get("reason", ""),
-                widget=forms.TextInput(attrs={"placeholder": "Bắt buộc khi sửa kết quả tự xác định"}),
+                label=gettext("Lý do ghi khác kết quả tự xác định"), required=False, initial=item.get("reason", ""),
+                widget=forms.TextInput(attrs={"placeholder": gettext("Bắt buộc khi sửa kết quả tự xác định")}),
             )
 
     # -- reading the posted values ------------------------------------------------------------------
@@ -335,7 +341,7 @@ class ReviewForm(forms.Form):
         if not digits:
             return None
         if not digits.isdigit():
-            raise forms.ValidationError("Tổng thu nhập phải là số đồng, ví dụ 54.000.000.")
+            raise forms.ValidationError(gettext("Tổng thu nhập phải là số đồng, ví dụ 54.000.000."))
         return int(digits)
 
     def indicator_rows(self, evaluation: Evaluation | None) -> list[IndicatorRow]:
@@ -394,72 +400,72 @@ def review_sections(form: "ReviewForm", evaluation: Evaluation | None) -> list[S
 
 
 class MeetingForm(forms.Form):
-    village = forms.ModelChoiceField(label="Thôn, tổ dân phố", queryset=AdministrativeUnit.objects.none())
-    held_on = forms.DateField(label="Ngày họp", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    chaired_by = forms.CharField(label="Người chủ trì (trưởng thôn)", max_length=120, required=False)
-    attendance = forms.IntegerField(label="Số người dự họp", min_value=1)
-    agreeing = forms.IntegerField(label="Số người đồng ý với kết quả", min_value=0)
-    minutes_note = forms.CharField(label="Ghi chú biên bản", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none())
+    held_on = forms.DateField(label=gettext_lazy("Ngày họp"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    chaired_by = forms.CharField(label=gettext_lazy("Người chủ trì (trưởng thôn)"), max_length=120, required=False)
+    attendance = forms.IntegerField(label=gettext_lazy("Số người dự họp"), min_value=1)
+    agreeing = forms.IntegerField(label=gettext_lazy("Số người đồng ý với kết quả"), min_value=0)
+    minutes_note = forms.CharField(label=gettext_lazy("Ghi chú biên bản"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
-        self.fields["village"].empty_label = "— Chọn thôn —"
+        self.fields["village"].empty_label = gettext("— Chọn thôn —")
 
 
 class PostingForm(forms.Form):
-    village = forms.ModelChoiceField(label="Thôn, tổ dân phố", queryset=AdministrativeUnit.objects.none())
-    posted_from = forms.DateField(label="Niêm yết từ ngày", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    posted_until = forms.DateField(label="Đến ngày (để trống: tự tính theo số ngày làm việc)", required=False, widget=DateInput(),
+    village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none())
+    posted_from = forms.DateField(label=gettext_lazy("Niêm yết từ ngày"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    posted_until = forms.DateField(label=gettext_lazy("Đến ngày (để trống: tự tính theo số ngày làm việc)"), required=False, widget=DateInput(),
                                    input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    place = forms.CharField(label="Nơi niêm yết", max_length=200, required=False, initial="Nhà văn hóa thôn và trụ sở UBND xã")
+    place = forms.CharField(label=gettext_lazy("Nơi niêm yết"), max_length=200, required=False, initial="Nhà văn hóa thôn và trụ sở UBND xã")
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
-        self.fields["village"].empty_label = "— Chọn thôn —"
+        self.fields["village"].empty_label = gettext("— Chọn thôn —")
 
 
 class RecognitionForm(forms.Form):
-    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=60, widget=forms.TextInput(attrs={"placeholder": "125/QĐ-UBND"}))
-    decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decision_number = forms.CharField(label=gettext_lazy("Số quyết định công nhận"), max_length=60, widget=forms.TextInput(attrs={"placeholder": "125/QĐ-UBND"}))
+    decision_date = forms.DateField(label=gettext_lazy("Ngày quyết định"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
 
 
 class ConfirmForm(forms.Form):
-    note = forms.CharField(label="Ghi chú xác nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Ghi chú xác nhận"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TransitionForm(forms.Form):
     to_state = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label="Lý do, ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Lý do, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ComplaintForm(forms.Form):
-    received_on = forms.DateField(label="Ngày nhận", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    complainant = forms.CharField(label="Người khiếu nại, phản ánh", max_length=120)
-    content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=gettext_lazy("Ngày nhận"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    complainant = forms.CharField(label=gettext_lazy("Người khiếu nại, phản ánh"), max_length=120)
+    content = forms.CharField(label=gettext_lazy("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ComplaintResolveForm(forms.Form):
-    status = forms.ChoiceField(label="Kết quả phúc tra", choices=[(ComplaintStatus.CHANGED, ComplaintStatus.CHANGED.label), (ComplaintStatus.KEPT, ComplaintStatus.KEPT.label)])
-    resolution = forms.CharField(label="Nội dung phúc tra", widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=gettext_lazy("Kết quả phúc tra"), choices=[(ComplaintStatus.CHANGED, ComplaintStatus.CHANGED.label), (ComplaintStatus.KEPT, ComplaintStatus.KEPT.label)])
+    resolution = forms.CharField(label=gettext_lazy("Nội dung phúc tra"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ApplicationForm(forms.Form):
-    household = forms.CharField(label="Mã hộ", max_length=32)
-    received_on = forms.DateField(label="Ngày nhận đơn", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    request = forms.ChoiceField(label="Nội dung đề nghị", choices=ApplicationRequest.choices)
-    applicant = forms.CharField(label="Người làm đơn", max_length=120, required=False)
-    reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    household = forms.CharField(label=gettext_lazy("Mã hộ"), max_length=32)
+    received_on = forms.DateField(label=gettext_lazy("Ngày nhận đơn"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    request = forms.ChoiceField(label=gettext_lazy("Nội dung đề nghị"), choices=ApplicationRequest.choices)
+    applicant = forms.CharField(label=gettext_lazy("Người làm đơn"), max_length=120, required=False)
+    reason = forms.CharField(label=gettext_lazy("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ApplicationDecisionForm(forms.Form):
-    approved = forms.TypedChoiceField(label="Kết quả", choices=[("1", "Công nhận"), ("0", "Không công nhận")], coerce=lambda v: v == "1")
-    decided_on = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
-    refusal_reason = forms.CharField(label="Lý do không công nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    approved = forms.TypedChoiceField(label=gettext_lazy("Kết quả"), choices=[("1", gettext_lazy("Công nhận")), ("0", gettext_lazy("Không công nhận"))], coerce=lambda v: v == "1")
+    decided_on = forms.DateField(label=gettext_lazy("Ngày quyết định"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decision_number = forms.CharField(label=gettext_lazy("Số quyết định"), max_length=60, required=False)
+    refusal_reason = forms.CharField(label=gettext_lazy("Lý do không công nhận"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FlagResolveForm(forms.Form):
-    note = forms.CharField(label="Ghi chú xử lý", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Ghi chú xử lý"), widget=forms.Textarea(attrs={"rows": 2}))

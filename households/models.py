@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.models import HistoricalRecords
 
 from . import poverty
@@ -17,15 +18,15 @@ EARLIEST = dt.date(1900, 1, 1)
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", "Tỉnh"
-    DISTRICT = "district", "Huyện"
-    COMMUNE = "commune", "Xã, thị trấn"
-    VILLAGE = "village", "Thôn, tổ dân phố"
+    PROVINCE = "province", gettext_noop("Tỉnh")
+    DISTRICT = "district", gettext_noop("Huyện")
+    COMMUNE = "commune", gettext_noop("Xã, thị trấn")
+    VILLAGE = "village", gettext_noop("Thôn, tổ dân phố")
 
 
 class Area(models.TextChoices):
-    RURAL = "rural", "Nông thôn"
-    URBAN = "urban", "Thành thị"
+    RURAL = "rural", gettext_lazy("Nông thôn")
+    URBAN = "urban", gettext_lazy("Thành thị")
 
 
 class UnitQuerySet(models.QuerySet):
@@ -48,26 +49,26 @@ class AdministrativeUnit(models.Model):
     A unit ended by a merger names its successors; a code alone does not identify a unit, a code and a date do.
     """
 
-    code = models.CharField("mã", max_length=16, db_index=True, help_text="Mã đơn vị hành chính của Tổng cục Thống kê.")
-    name = NFCCharField("tên", max_length=120)
-    short_name = NFCCharField("tên ngắn", max_length=80, blank=True)
-    level = models.CharField("cấp", max_length=10, choices=Level.choices)
+    code = models.CharField(gettext_lazy("mã"), max_length=16, db_index=True, help_text=gettext_lazy("Mã đơn vị hành chính của Tổng cục Thống kê."))
+    name = NFCCharField(gettext_lazy("tên"), max_length=120)
+    short_name = NFCCharField(gettext_lazy("tên ngắn"), max_length=80, blank=True)
+    level = models.CharField(gettext_lazy("cấp"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="đơn vị cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=gettext_lazy("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    area = models.CharField("khu vực", max_length=5, choices=Area.choices, default=Area.RURAL)
+    area = models.CharField(gettext_lazy("khu vực"), max_length=5, choices=Area.choices, default=Area.RURAL)
     extremely_difficult = models.BooleanField(
-        "xã đặc biệt khó khăn", default=False, help_text="Kế hoạch của huyện, mục III.3."
+        gettext_lazy("xã đặc biệt khó khăn"), default=False, help_text=gettext_lazy("Kế hoạch của huyện, mục III.3.")
     )
-    valid_from = models.DateField("hiệu lực từ", default=EARLIEST)
-    valid_to = models.DateField("hiệu lực đến", null=True, blank=True, help_text="Để trống khi còn hiệu lực.")
+    valid_from = models.DateField(gettext_lazy("hiệu lực từ"), default=EARLIEST)
+    valid_to = models.DateField(gettext_lazy("hiệu lực đến"), null=True, blank=True, help_text=gettext_lazy("Để trống khi còn hiệu lực."))
     successors = models.ManyToManyField(
-        "self", verbose_name="đơn vị kế thừa", symmetrical=False, blank=True, related_name="predecessors"
+        "self", verbose_name=gettext_lazy("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
     )
     confirmed = models.BooleanField(
-        "đã xác minh", default=True, help_text="Bỏ chọn khi mã, tên hoặc thành phần chưa đối chiếu văn bản chính thức."
+        gettext_lazy("đã xác minh"), default=True, help_text=gettext_lazy("Bỏ chọn khi mã, tên hoặc thành phần chưa đối chiếu văn bản chính thức.")
     )
-    note = NFCTextField("ghi chú", blank=True)
+    note = NFCTextField(gettext_lazy("ghi chú"), blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -75,8 +76,8 @@ class AdministrativeUnit(models.Model):
     scope_public = True
 
     class Meta:
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = gettext_lazy("đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("đơn vị hành chính")
         ordering = ["level", "code", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
@@ -121,22 +122,22 @@ class RegionStatus(models.Model):
     """The region (khu vực I/II/III) of a commune in ethnic-minority and mountain areas, for a period."""
 
     class Region(models.TextChoices):
-        I = "I", "Khu vực I"
-        II = "II", "Khu vực II"
-        III = "III", "Khu vực III"
+        I = "I", gettext_lazy("Khu vực I")
+        II = "II", gettext_lazy("Khu vực II")
+        III = "III", gettext_lazy("Khu vực III")
 
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.CASCADE, related_name="regions")
-    region = models.CharField("khu vực", max_length=3, choices=Region.choices)
-    valid_from = models.DateField("hiệu lực từ")
-    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
-    legal_basis = NFCCharField("căn cứ", max_length=200, blank=True)
-    confirmed = models.BooleanField("đã xác minh", default=True)
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã"), on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField(gettext_lazy("khu vực"), max_length=3, choices=Region.choices)
+    valid_from = models.DateField(gettext_lazy("hiệu lực từ"))
+    valid_to = models.DateField(gettext_lazy("hiệu lực đến"), null=True, blank=True)
+    legal_basis = NFCCharField(gettext_lazy("căn cứ"), max_length=200, blank=True)
+    confirmed = models.BooleanField(gettext_lazy("đã xác minh"), default=True)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "phân định khu vực"
-        verbose_name_plural = "phân định khu vực"
+        verbose_name = gettext_lazy("phân định khu vực")
+        verbose_name_plural = gettext_lazy("phân định khu vực")
         ordering = ["unit__code", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["unit", "valid_from"], name="region_unit_valid_from_unique")]
 
@@ -145,17 +146,17 @@ class RegionStatus(models.Model):
 
 
 class EthnicGroup(models.Model):
-    code = models.CharField("mã", max_length=2, unique=True, help_text="Danh mục 1979 (Quyết định 121-TCTK/PPCĐ).")
-    code_2008 = models.CharField("mã 2008", max_length=2, blank=True, help_text="Danh mục 2008 (Quyết định 1019/QĐ-TCTK).")
-    name = NFCCharField("tên dân tộc", max_length=60, unique=True)
-    other_names = NFCCharField("tên gọi khác", max_length=120, blank=True)
-    minority = models.BooleanField("dân tộc thiểu số", default=True)
+    code = models.CharField(gettext_lazy("mã"), max_length=2, unique=True, help_text=gettext_lazy("Danh mục 1979 (Quyết định 121-TCTK/PPCĐ)."))
+    code_2008 = models.CharField(gettext_lazy("mã 2008"), max_length=2, blank=True, help_text=gettext_lazy("Danh mục 2008 (Quyết định 1019/QĐ-TCTK)."))
+    name = NFCCharField(gettext_lazy("tên dân tộc"), max_length=60, unique=True)
+    other_names = NFCCharField(gettext_lazy("tên gọi khác"), max_length=120, blank=True)
+    minority = models.BooleanField(gettext_lazy("dân tộc thiểu số"), default=True)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "dân tộc"
-        verbose_name_plural = "dân tộc"
+        verbose_name = gettext_lazy("dân tộc")
+        verbose_name_plural = gettext_lazy("dân tộc")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -163,67 +164,67 @@ class EthnicGroup(models.Model):
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
+    MALE = "male", gettext_noop("Nam")
+    FEMALE = "female", gettext_noop("Nữ")
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", "Chủ hộ"
-    SPOUSE = "spouse", "Vợ/chồng"
-    CHILD = "child", "Con"
-    PARENT = "parent", "Bố/mẹ"
-    GRANDCHILD = "grandchild", "Cháu"
-    SIBLING = "sibling", "Anh/chị/em"
-    CHILD_IN_LAW = "child_in_law", "Con dâu/con rể"
-    GRANDPARENT = "grandparent", "Ông/bà"
-    OTHER = "other", "Khác"
+    HEAD = "head", gettext_noop("Chủ hộ")
+    SPOUSE = "spouse", gettext_noop("Vợ/chồng")
+    CHILD = "child", gettext_noop("Con")
+    PARENT = "parent", gettext_noop("Bố/mẹ")
+    GRANDCHILD = "grandchild", gettext_noop("Cháu")
+    SIBLING = "sibling", gettext_noop("Anh/chị/em")
+    CHILD_IN_LAW = "child_in_law", gettext_noop("Con dâu/con rể")
+    GRANDPARENT = "grandparent", gettext_noop("Ông/bà")
+    OTHER = "other", gettext_noop("Khác")
 
 
 class HouseholdStatus(models.TextChoices):
-    ACTIVE = "active", "Đang cư trú"
-    MOVED_OUT = "moved_out", "Chuyển đi"
-    SPLIT = "split", "Tách hộ"
-    MERGED = "merged", "Nhập hộ"
-    DISSOLVED = "dissolved", "Không còn (chết, giải thể)"
+    ACTIVE = "active", gettext_noop("Đang cư trú")
+    MOVED_OUT = "moved_out", gettext_noop("Chuyển đi")
+    SPLIT = "split", gettext_noop("Tách hộ")
+    MERGED = "merged", gettext_noop("Nhập hộ")
+    DISSOLVED = "dissolved", gettext_noop("Không còn (chết, giải thể)")
 
 
 class Household(models.Model):
     """A household of the registry, in its current commune and village."""
 
-    code = models.CharField("mã hộ", max_length=32, unique=True)
+    code = models.CharField(gettext_lazy("mã hộ"), max_length=32, unique=True)
     commune = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name="xã, thị trấn",
+        verbose_name=gettext_lazy("xã, thị trấn"),
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"level": Level.COMMUNE},
     )
     village = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name="thôn, tổ dân phố",
+        verbose_name=gettext_lazy("thôn, tổ dân phố"),
         on_delete=models.PROTECT,
         related_name="village_households",
         null=True,
         blank=True,
         limit_choices_to={"level": Level.VILLAGE},
     )
-    address = NFCCharField("địa chỉ", max_length=255, blank=True)
-    head_name = NFCCharField("họ tên chủ hộ", max_length=120, blank=True, db_index=True)
+    address = NFCCharField(gettext_lazy("địa chỉ"), max_length=255, blank=True)
+    head_name = NFCCharField(gettext_lazy("họ tên chủ hộ"), max_length=120, blank=True, db_index=True)
     search_key = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    phone = models.CharField(gettext_lazy("điện thoại"), max_length=20, blank=True)
     status = models.CharField(
-        "tình trạng", max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+        gettext_lazy("tình trạng"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    history = HistoricalRecords(verbose_name="lịch sử hộ gia đình")
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
+    version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử hộ gia đình"))
 
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "hộ gia đình"
-        verbose_name_plural = "hộ gia đình"
+        verbose_name = gettext_lazy("hộ gia đình")
+        verbose_name_plural = gettext_lazy("hộ gia đình")
         ordering = ["commune__code", "code"]
         indexes = [
             models.Index(fields=["commune", "village", "code"]),
@@ -243,31 +244,31 @@ class Member(models.Model):
     """A person of one household (a member belongs to exactly one household)."""
 
     household = models.ForeignKey(
-        Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="members"
+        Household, verbose_name=gettext_lazy("hộ"), on_delete=models.CASCADE, related_name="members"
     )
-    full_name = NFCCharField("họ và tên", max_length=120)
+    full_name = NFCCharField(gettext_lazy("họ và tên"), max_length=120)
     search_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
-    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
-    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    sex = models.CharField(gettext_lazy("giới tính"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(gettext_lazy("ngày sinh"), null=True, blank=True)
     birth_year_only = models.BooleanField(
-        "chỉ biết năm sinh", default=False, help_text="Ngày sinh ghi 01/01 khi giấy tờ chỉ có năm sinh."
+        gettext_lazy("chỉ biết năm sinh"), default=False, help_text=gettext_lazy("Ngày sinh ghi 01/01 khi giấy tờ chỉ có năm sinh.")
     )
     citizen_id = models.CharField(
-        "số định danh cá nhân", max_length=12, null=True, blank=True, unique=True,
-        help_text="12 chữ số (căn cước công dân).",
+        gettext_lazy("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True,
+        help_text=gettext_lazy("12 chữ số (căn cước công dân)."),
     )
     ethnic_group = models.ForeignKey(
-        EthnicGroup, verbose_name="dân tộc", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        EthnicGroup, verbose_name=gettext_lazy("dân tộc"), on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
-    relation = models.CharField("quan hệ với chủ hộ", max_length=14, choices=Relation.choices, default=Relation.OTHER)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    history = HistoricalRecords(verbose_name="lịch sử nhân khẩu")
+    relation = models.CharField(gettext_lazy("quan hệ với chủ hộ"), max_length=14, choices=Relation.choices, default=Relation.OTHER)
+    order = models.PositiveSmallIntegerField(gettext_lazy("thứ tự"), default=0)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử nhân khẩu"))
 
     scope_commune_field = "household__commune"
 
     class Meta:
-        verbose_name = "nhân khẩu"
-        verbose_name_plural = "nhân khẩu"
+        verbose_name = gettext_lazy("nhân khẩu")
+        verbose_name_plural = gettext_lazy("nhân khẩu")
         ordering = ["household_id", "order", "id"]
         constraints = [
             models.CheckConstraint(
@@ -306,32 +307,32 @@ class PovertyStandard(models.Model):
     """A multidimensional poverty standard: income lines by area, its indicators, the review years it governs."""
 
     class Rule(models.TextChoices):
-        DECREE07 = "decree07", "Thu nhập ≤ chuẩn và thiếu hụt từ 3 chỉ số (Nghị định 07/2021)"
-        QD59 = "qd59", "Chuẩn nghèo và chuẩn cận nghèo (Quyết định 59/2015)"
+        DECREE07 = "decree07", gettext_lazy("Thu nhập ≤ chuẩn và thiếu hụt từ 3 chỉ số (Nghị định 07/2021)")
+        QD59 = "qd59", gettext_lazy("Chuẩn nghèo và chuẩn cận nghèo (Quyết định 59/2015)")
 
-    code = models.CharField("mã", max_length=20, unique=True)
-    name = NFCCharField("tên", max_length=200)
-    legal_basis = NFCTextField("căn cứ pháp lý")
-    first_year = models.PositiveSmallIntegerField("áp dụng từ năm rà soát")
-    last_year = models.PositiveSmallIntegerField("đến năm rà soát")
-    rule = models.CharField("quy tắc phân loại", max_length=10, choices=Rule.choices, default=Rule.DECREE07)
-    rural_poor_line = models.PositiveIntegerField("chuẩn nghèo nông thôn (đồng/người/tháng)")
-    urban_poor_line = models.PositiveIntegerField("chuẩn nghèo thành thị (đồng/người/tháng)")
-    rural_near_poor_line = models.PositiveIntegerField("chuẩn cận nghèo nông thôn")
-    urban_near_poor_line = models.PositiveIntegerField("chuẩn cận nghèo thành thị")
-    rural_average_line = models.PositiveIntegerField("mức sống trung bình nông thôn", null=True, blank=True)
-    urban_average_line = models.PositiveIntegerField("mức sống trung bình thành thị", null=True, blank=True)
-    min_deprivations = models.PositiveSmallIntegerField("số chỉ số thiếu hụt tối thiểu của hộ nghèo", default=3)
-    confirmed = models.BooleanField("đã xác minh", default=True)
-    note = NFCTextField("ghi chú", blank=True)
+    code = models.CharField(gettext_lazy("mã"), max_length=20, unique=True)
+    name = NFCCharField(gettext_lazy("tên"), max_length=200)
+    legal_basis = NFCTextField(gettext_lazy("căn cứ pháp lý"))
+    first_year = models.PositiveSmallIntegerField(gettext_lazy("áp dụng từ năm rà soát"))
+    last_year = models.PositiveSmallIntegerField(gettext_lazy("đến năm rà soát"))
+    rule = models.CharField(gettext_lazy("quy tắc phân loại"), max_length=10, choices=Rule.choices, default=Rule.DECREE07)
+    rural_poor_line = models.PositiveIntegerField(gettext_lazy("chuẩn nghèo nông thôn (đồng/người/tháng)"))
+    urban_poor_line = models.PositiveIntegerField(gettext_lazy("chuẩn nghèo thành thị (đồng/người/tháng)"))
+    rural_near_poor_line = models.PositiveIntegerField(gettext_lazy("chuẩn cận nghèo nông thôn"))
+    urban_near_poor_line = models.PositiveIntegerField(gettext_lazy("chuẩn cận nghèo thành thị"))
+    rural_average_line = models.PositiveIntegerField(gettext_lazy("mức sống trung bình nông thôn"), null=True, blank=True)
+    urban_average_line = models.PositiveIntegerField(gettext_lazy("mức sống trung bình thành thị"), null=True, blank=True)
+    min_deprivations = models.PositiveSmallIntegerField(gettext_lazy("số chỉ số thiếu hụt tối thiểu của hộ nghèo"), default=3)
+    confirmed = models.BooleanField(gettext_lazy("đã xác minh"), default=True)
+    note = NFCTextField(gettext_lazy("ghi chú"), blank=True)
 
     objects = StandardQuerySet.as_manager()
 
     scope_public = True
 
     class Meta:
-        verbose_name = "chuẩn nghèo"
-        verbose_name_plural = "chuẩn nghèo"
+        verbose_name = gettext_lazy("chuẩn nghèo")
+        verbose_name_plural = gettext_lazy("chuẩn nghèo")
         ordering = ["first_year"]
         constraints = [
             models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="standard_years_ordered"),
@@ -367,23 +368,23 @@ class PovertyStandard(models.Model):
 class Indicator(models.Model):
     """A deprivation indicator of a standard, by its code in that standard ("1"…"12" under Decree 07)."""
 
-    standard = models.ForeignKey(PovertyStandard, verbose_name="chuẩn nghèo", on_delete=models.CASCADE, related_name="indicators")
-    code = models.CharField("mã chỉ số", max_length=8)
-    dimension = models.CharField("chiều thiếu hụt (mã)", max_length=40)
-    dimension_name = NFCCharField("chiều thiếu hụt", max_length=80)
-    name = NFCCharField("tên chỉ số", max_length=160)
-    condition = NFCTextField("hộ thiếu hụt khi")
+    standard = models.ForeignKey(PovertyStandard, verbose_name=gettext_lazy("chuẩn nghèo"), on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(gettext_lazy("mã chỉ số"), max_length=8)
+    dimension = models.CharField(gettext_lazy("chiều thiếu hụt (mã)"), max_length=40)
+    dimension_name = NFCCharField(gettext_lazy("chiều thiếu hụt"), max_length=80)
+    name = NFCCharField(gettext_lazy("tên chỉ số"), max_length=160)
+    condition = NFCTextField(gettext_lazy("hộ thiếu hụt khi"))
     key = models.CharField(
-        "khóa xác định tự động", max_length=30, blank=True,
-        help_text="Tên quy tắc trong households.poverty dùng xác định chỉ số từ thông tin hộ (để trống: chỉ nhập tay).",
+        gettext_lazy("khóa xác định tự động"), max_length=30, blank=True,
+        help_text=gettext_lazy("Tên quy tắc trong households.poverty dùng xác định chỉ số từ thông tin hộ (để trống: chỉ nhập tay)."),
     )
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    order = models.PositiveSmallIntegerField(gettext_lazy("thứ tự"), default=0)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "chỉ số thiếu hụt"
-        verbose_name_plural = "chỉ số thiếu hụt"
+        verbose_name = gettext_lazy("chỉ số thiếu hụt")
+        verbose_name_plural = gettext_lazy("chỉ số thiếu hụt")
         ordering = ["standard", "order"]
         constraints = [models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique_in_standard")]
 
@@ -399,10 +400,10 @@ class Indicator(models.Model):
 class ReviewList(models.Model):
     """Base of the configurable lists of the review form."""
 
-    code = models.CharField("mã", max_length=20, unique=True)
-    name = NFCCharField("tên", max_length=160)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    active = models.BooleanField("đang dùng", default=True)
+    code = models.CharField(gettext_lazy("mã"), max_length=20, unique=True)
+    name = NFCCharField(gettext_lazy("tên"), max_length=160)
+    order = models.PositiveSmallIntegerField(gettext_lazy("thứ tự"), default=0)
+    active = models.BooleanField(gettext_lazy("đang dùng"), default=True)
 
     scope_public = True
 
@@ -416,44 +417,44 @@ class ReviewList(models.Model):
 
 class PovertyCause(ReviewList):
     class Meta(ReviewList.Meta):
-        verbose_name = "nguyên nhân nghèo"
-        verbose_name_plural = "nguyên nhân nghèo"
+        verbose_name = gettext_lazy("nguyên nhân nghèo")
+        verbose_name_plural = gettext_lazy("nguyên nhân nghèo")
 
 
 class SupportNeed(ReviewList):
     class Meta(ReviewList.Meta):
-        verbose_name = "nhu cầu hỗ trợ"
-        verbose_name_plural = "nhu cầu hỗ trợ"
+        verbose_name = gettext_lazy("nhu cầu hỗ trợ")
+        verbose_name_plural = gettext_lazy("nhu cầu hỗ trợ")
 
 
 class Classification(models.TextChoices):
-    POOR = "poor", "Hộ nghèo"
-    NEAR_POOR = "near_poor", "Hộ cận nghèo"
-    AVERAGE = "average", "Hộ có mức sống trung bình"
-    OTHER = "other", "Hộ không nghèo"
+    POOR = "poor", gettext_noop("Hộ nghèo")
+    NEAR_POOR = "near_poor", gettext_noop("Hộ cận nghèo")
+    AVERAGE = "average", gettext_noop("Hộ có mức sống trung bình")
+    OTHER = "other", gettext_noop("Hộ không nghèo")
 
 
 class Change(models.TextChoices):
-    FIRST_REVIEW = "first_review", "Rà soát lần đầu"
-    STAYED = "stayed", "Không thay đổi"
-    ESCAPED_POVERTY = "escaped_poverty", "Thoát nghèo"
-    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", "Thoát cận nghèo"
-    NEAR_POOR_TO_POOR = "near_poor_to_poor", "Hộ cận nghèo thành hộ nghèo"
-    NEWLY_POOR = "newly_poor", "Hộ nghèo phát sinh"
-    FELL_BACK_POOR = "fell_back_poor", "Tái nghèo"
-    NEWLY_NEAR_POOR = "newly_near_poor", "Hộ cận nghèo phát sinh"
-    FELL_BACK_NEAR_POOR = "fell_back_near_poor", "Tái cận nghèo"
+    FIRST_REVIEW = "first_review", gettext_noop("Rà soát lần đầu")
+    STAYED = "stayed", gettext_noop("Không thay đổi")
+    ESCAPED_POVERTY = "escaped_poverty", gettext_noop("Thoát nghèo")
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", gettext_noop("Thoát cận nghèo")
+    NEAR_POOR_TO_POOR = "near_poor_to_poor", gettext_noop("Hộ cận nghèo thành hộ nghèo")
+    NEWLY_POOR = "newly_poor", gettext_noop("Hộ nghèo phát sinh")
+    FELL_BACK_POOR = "fell_back_poor", gettext_noop("Tái nghèo")
+    NEWLY_NEAR_POOR = "newly_near_poor", gettext_noop("Hộ cận nghèo phát sinh")
+    FELL_BACK_NEAR_POOR = "fell_back_near_poor", gettext_noop("Tái cận nghèo")
 
 
 class ReviewState(models.TextChoices):
     """The steps of Decision 24/2021/QĐ-TTg (Art. 4), in order."""
 
-    DRAFT = "draft", "Đang rà soát"
-    REVIEWED = "reviewed", "Đã rà soát, chờ họp thôn"
-    AGREED = "agreed", "Đã thống nhất tại họp thôn"
-    POSTED = "posted", "Đang niêm yết công khai"
-    RECOGNISED = "recognised", "Chủ tịch UBND xã đã công nhận"
-    CONFIRMED = "confirmed", "Huyện đã xác nhận"
+    DRAFT = "draft", gettext_noop("Đang rà soát")
+    REVIEWED = "reviewed", gettext_noop("Đã rà soát, chờ họp thôn")
+    AGREED = "agreed", gettext_noop("Đã thống nhất tại họp thôn")
+    POSTED = "posted", gettext_noop("Đang niêm yết công khai")
+    RECOGNISED = "recognised", gettext_noop("Chủ tịch UBND xã đã công nhận")
+    CONFIRMED = "confirmed", gettext_noop("Huyện đã xác nhận")
 
 
 # Reviews that count in the official figures (API.md `basis=official`).
@@ -461,8 +462,8 @@ OFFICIAL_STATES = (ReviewState.RECOGNISED, ReviewState.CONFIRMED)
 
 
 class ReviewKind(models.TextChoices):
-    PERIODIC = "periodic", "Rà soát định kỳ hằng năm"
-    REGULAR = "regular", "Rà soát thường xuyên trong năm"
+    PERIODIC = "periodic", gettext_lazy("Rà soát định kỳ hằng năm")
+    REGULAR = "regular", gettext_lazy("Rà soát thường xuyên trong năm")
 
 
 class AnnualReview(models.Model):
@@ -474,73 +475,73 @@ class AnnualReview(models.Model):
     """
 
     # Both looked up through the (household, year) unique index and the composite indexes starting with year.
-    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="reviews", db_index=False)
-    year = models.PositiveSmallIntegerField("năm rà soát")
-    kind = models.CharField("loại rà soát", max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
-    review_date = models.DateField("ngày rà soát")
-    standard = models.ForeignKey(PovertyStandard, verbose_name="chuẩn áp dụng", on_delete=models.PROTECT, related_name="reviews")
+    household = models.ForeignKey(Household, verbose_name=gettext_lazy("hộ"), on_delete=models.PROTECT, related_name="reviews", db_index=False)
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm rà soát"))
+    kind = models.CharField(gettext_lazy("loại rà soát"), max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
+    review_date = models.DateField(gettext_lazy("ngày rà soát"))
+    standard = models.ForeignKey(PovertyStandard, verbose_name=gettext_lazy("chuẩn áp dụng"), on_delete=models.PROTECT, related_name="reviews")
     commune = models.ForeignKey(
-        AdministrativeUnit, verbose_name="xã (tại thời điểm rà soát)", on_delete=models.PROTECT, related_name="commune_reviews"
+        AdministrativeUnit, verbose_name=gettext_lazy("xã (tại thời điểm rà soát)"), on_delete=models.PROTECT, related_name="commune_reviews"
     )
     village = models.ForeignKey(
-        AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="village_reviews", null=True, blank=True
+        AdministrativeUnit, verbose_name=gettext_lazy("thôn"), on_delete=models.PROTECT, related_name="village_reviews", null=True, blank=True
     )
-    area = models.CharField("khu vực", max_length=5, choices=Area.choices)
-    ethnic_minority = models.BooleanField("hộ dân tộc thiểu số", default=False)
-    member_count = models.PositiveSmallIntegerField("số nhân khẩu")
-    income_total_12m = models.BigIntegerField("tổng thu nhập 12 tháng (đồng)", null=True, blank=True)
-    income_per_capita_month = models.PositiveIntegerField("thu nhập bình quân (đồng/người/tháng)")
-    facts = models.JSONField("thông tin hộ và nhân khẩu dùng xác định chỉ số", default=dict, blank=True)
+    area = models.CharField(gettext_lazy("khu vực"), max_length=5, choices=Area.choices)
+    ethnic_minority = models.BooleanField(gettext_lazy("hộ dân tộc thiểu số"), default=False)
+    member_count = models.PositiveSmallIntegerField(gettext_lazy("số nhân khẩu"))
+    income_total_12m = models.BigIntegerField(gettext_lazy("tổng thu nhập 12 tháng (đồng)"), null=True, blank=True)
+    income_per_capita_month = models.PositiveIntegerField(gettext_lazy("thu nhập bình quân (đồng/người/tháng)"))
+    facts = models.JSONField(gettext_lazy("thông tin hộ và nhân khẩu dùng xác định chỉ số"), default=dict, blank=True)
     indicators = models.JSONField(
-        "chỉ số (xác định/nhập, lý do sửa)", default=dict, blank=True,
+        gettext_lazy("chỉ số (xác định/nhập, lý do sửa)"), default=dict, blank=True,
         help_text='{"4": {"deprived": true, "source": "derived"|"entered", "derived": true, "reason": ""}}',
     )
-    deprivation_mask = models.PositiveIntegerField("các chỉ số thiếu hụt (bit theo thứ tự chỉ số)", default=0)
-    deprivation_count = models.PositiveSmallIntegerField("số chỉ số thiếu hụt", default=0)
-    classification = models.CharField("phân loại", max_length=10, choices=Classification.choices)
+    deprivation_mask = models.PositiveIntegerField(gettext_lazy("các chỉ số thiếu hụt (bit theo thứ tự chỉ số)"), default=0)
+    deprivation_count = models.PositiveSmallIntegerField(gettext_lazy("số chỉ số thiếu hụt"), default=0)
+    classification = models.CharField(gettext_lazy("phân loại"), max_length=10, choices=Classification.choices)
     previous_classification = models.CharField(
-        "phân loại lần rà soát trước", max_length=10, choices=Classification.choices, blank=True
+        gettext_lazy("phân loại lần rà soát trước"), max_length=10, choices=Classification.choices, blank=True
     )
-    change = models.CharField("biến động", max_length=22, choices=Change.choices)
-    reasons = models.JSONField("lý do phân loại", default=list, blank=True)
-    causes = models.ManyToManyField(PovertyCause, verbose_name="nguyên nhân nghèo", blank=True, related_name="reviews")
-    needs = models.ManyToManyField(SupportNeed, verbose_name="nhu cầu hỗ trợ", blank=True, related_name="reviews")
-    no_working_capacity = models.BooleanField("hộ không có khả năng lao động", default=False)
-    person_of_merit = models.BooleanField("hộ có người có công", default=False)
-    state = models.CharField("trạng thái", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
-    notes = NFCTextField("ghi chú", blank=True)
+    change = models.CharField(gettext_lazy("biến động"), max_length=22, choices=Change.choices)
+    reasons = models.JSONField(gettext_lazy("lý do phân loại"), default=list, blank=True)
+    causes = models.ManyToManyField(PovertyCause, verbose_name=gettext_lazy("nguyên nhân nghèo"), blank=True, related_name="reviews")
+    needs = models.ManyToManyField(SupportNeed, verbose_name=gettext_lazy("nhu cầu hỗ trợ"), blank=True, related_name="reviews")
+    no_working_capacity = models.BooleanField(gettext_lazy("hộ không có khả năng lao động"), default=False)
+    person_of_merit = models.BooleanField(gettext_lazy("hộ có người có công"), default=False)
+    state = models.CharField(gettext_lazy("trạng thái"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    notes = NFCTextField(gettext_lazy("ghi chú"), blank=True)
     # The workflow of Decision 24/2021/QĐ-TTg: the round of the commune and year, the village meeting that agreed
     # the result, the public posting, the chairman's recognition decision.
     round = models.ForeignKey(
-        "ReviewRound", verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="reviews", null=True, blank=True
+        "ReviewRound", verbose_name=gettext_lazy("đợt rà soát"), on_delete=models.PROTECT, related_name="reviews", null=True, blank=True
     )
     meeting = models.ForeignKey(
-        "VillageMeeting", verbose_name="họp thôn thống nhất", on_delete=models.SET_NULL, related_name="agreed_reviews",
+        "VillageMeeting", verbose_name=gettext_lazy("họp thôn thống nhất"), on_delete=models.SET_NULL, related_name="agreed_reviews",
         null=True, blank=True,
     )
     posting = models.ForeignKey(
-        "PublicPosting", verbose_name="niêm yết công khai", on_delete=models.SET_NULL, related_name="reviews",
+        "PublicPosting", verbose_name=gettext_lazy("niêm yết công khai"), on_delete=models.SET_NULL, related_name="reviews",
         null=True, blank=True,
     )
-    decision_number = NFCCharField("số quyết định công nhận", max_length=60, blank=True)
-    decision_date = models.DateField("ngày quyết định công nhận", null=True, blank=True)
+    decision_number = NFCCharField(gettext_lazy("số quyết định công nhận"), max_length=60, blank=True)
+    decision_date = models.DateField(gettext_lazy("ngày quyết định công nhận"), null=True, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name="người tạo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("người tạo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_by = models.ForeignKey(
-        "accounts.User", verbose_name="người sửa lần cuối", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("người sửa lần cuối"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    history = HistoricalRecords(verbose_name="lịch sử rà soát", m2m_fields=[causes, needs])
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
+    version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử rà soát"), m2m_fields=[causes, needs])
 
     # A review belongs to the commune that made it (the unit in force on its date).
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "kết quả rà soát hộ"
-        verbose_name_plural = "kết quả rà soát hộ"
+        verbose_name = gettext_lazy("kết quả rà soát hộ")
+        verbose_name_plural = gettext_lazy("kết quả rà soát hộ")
         ordering = ["-year", "household__code"]
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="one_review_per_household_and_year"),
@@ -585,32 +586,33 @@ class ReviewSettings(models.Model):
     confirm), the handling of in-year applications, and the thresholds of the district's checks."""
 
     posting_working_days = models.PositiveSmallIntegerField(
-        "số ngày làm việc niêm yết công khai", default=3, help_text="Quyết định 24/2021/QĐ-TTg, Điều 4 (cần đối chiếu)."
+        gettext_lazy("số ngày làm việc niêm yết công khai"), default=3, help_text=gettext_lazy("Quyết định 24/2021/QĐ-TTg, Điều 4 (cần đối chiếu).")
     )
     application_day = models.PositiveSmallIntegerField(
-        "ngày xử lý đơn hằng tháng", default=15, help_text="Rà soát thường xuyên: xử lý đơn từ ngày 15 hằng tháng."
+        gettext_lazy("ngày xử lý đơn hằng tháng"), default=15, help_text=gettext_lazy("Rà soát thường xuyên: xử lý đơn từ ngày 15 hằng tháng.")
     )
-    application_decision_days = models.PositiveSmallIntegerField("số ngày phải có kết quả", default=15)
-    rotation_years = models.PositiveSmallIntegerField("số năm xét ra vào hộ nghèo", default=5)
-    rotation_min_times = models.PositiveSmallIntegerField("số lần ra hoặc vào tối thiểu để cảnh báo", default=2)
+    application_decision_days = models.PositiveSmallIntegerField(gettext_lazy("số ngày phải có kết quả"), default=15)
+    rotation_years = models.PositiveSmallIntegerField(gettext_lazy("số năm xét ra vào hộ nghèo"), default=5)
+    rotation_min_times = models.PositiveSmallIntegerField(gettext_lazy("số lần ra hoặc vào tối thiểu để cảnh báo"), default=2)
     income_jump_share = models.DecimalField(
-        "mức tăng thu nhập bất thường (tỷ lệ)", max_digits=5, decimal_places=2, default=0.5,
-        help_text="0,50 = thu nhập bình quân tăng trên 50 % so với năm trước mà không giảm chỉ số thiếu hụt nào.",
+        gettext_lazy("mức tăng thu nhập bất thường (tỷ lệ)"), max_digits=5, decimal_places=2, default=0.5,
+        # xgettext:no-python-format
+        help_text=gettext_lazy("0,50 = thu nhập bình quân tăng trên 50 % so với năm trước mà không giảm chỉ số thiếu hụt nào."),
     )
     reduction_target_points = models.DecimalField(
-        "chỉ tiêu giảm tỷ lệ hộ nghèo (điểm %/năm)", max_digits=5, decimal_places=2, default=3,
-        help_text="Kế hoạch của huyện, mục II.2: bình quân 3 %/năm giai đoạn 2021–2025.",
+        gettext_lazy("chỉ tiêu giảm tỷ lệ hộ nghèo (điểm %/năm)"), max_digits=5, decimal_places=2, default=3,
+        help_text=gettext_lazy("Kế hoạch của huyện, mục II.2: bình quân 3 %/năm giai đoạn 2021–2025."),
     )
     reduction_excess_points = models.DecimalField(
-        "mức vượt xu hướng, chỉ tiêu để cảnh báo (điểm %)", max_digits=5, decimal_places=2, default=2,
+        gettext_lazy("mức vượt xu hướng, chỉ tiêu để cảnh báo (điểm %)"), max_digits=5, decimal_places=2, default=2,
     )
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "tham số rà soát và kiểm tra"
-        verbose_name_plural = "tham số rà soát và kiểm tra"
+        verbose_name = gettext_lazy("tham số rà soát và kiểm tra")
+        verbose_name_plural = gettext_lazy("tham số rà soát và kiểm tra")
 
     def __str__(self) -> str:
         return "Tham số rà soát và kiểm tra"
@@ -625,28 +627,28 @@ class ReviewRound(models.Model):
     """The review of one commune for one year (Decision 24/2021/QĐ-TTg Art. 4): the chairman's recognition
     decision and the district's confirmation are recorded here for the whole commune."""
 
-    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="review_rounds")
-    year = models.PositiveSmallIntegerField("năm rà soát")
-    started_on = models.DateField("ngày bắt đầu", null=True, blank=True)
-    decision_number = NFCCharField("số quyết định công nhận", max_length=60, blank=True)
-    decision_date = models.DateField("ngày quyết định công nhận", null=True, blank=True)
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã"), on_delete=models.PROTECT, related_name="review_rounds")
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm rà soát"))
+    started_on = models.DateField(gettext_lazy("ngày bắt đầu"), null=True, blank=True)
+    decision_number = NFCCharField(gettext_lazy("số quyết định công nhận"), max_length=60, blank=True)
+    decision_date = models.DateField(gettext_lazy("ngày quyết định công nhận"), null=True, blank=True)
     recognised_by = models.ForeignKey(
-        "accounts.User", verbose_name="người ghi nhận quyết định", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("người ghi nhận quyết định"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recognised_at = models.DateTimeField("ghi nhận lúc", null=True, blank=True)
+    recognised_at = models.DateTimeField(gettext_lazy("ghi nhận lúc"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        "accounts.User", verbose_name="huyện xác nhận", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("huyện xác nhận"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    confirmed_at = models.DateTimeField("xác nhận lúc", null=True, blank=True)
-    confirmation_note = NFCTextField("ghi chú xác nhận", blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    confirmed_at = models.DateTimeField(gettext_lazy("xác nhận lúc"), null=True, blank=True)
+    confirmation_note = NFCTextField(gettext_lazy("ghi chú xác nhận"), blank=True)
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
 
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "đợt rà soát của xã"
-        verbose_name_plural = "đợt rà soát của xã"
+        verbose_name = gettext_lazy("đợt rà soát của xã")
+        verbose_name_plural = gettext_lazy("đợt rà soát của xã")
         ordering = ["-year", "commune__code"]
         constraints = [models.UniqueConstraint(fields=["commune", "year"], name="one_round_per_commune_and_year")]
 
@@ -655,31 +657,31 @@ class ReviewRound(models.Model):
 
 
 class MeetingOutcome(models.TextChoices):
-    AGREED = "agreed", "Thống nhất kết quả"
-    REDO = "redo", "Dưới 50 % đồng ý: rà soát lại"
+    AGREED = "agreed", gettext_lazy("Thống nhất kết quả")
+    REDO = "redo", gettext_lazy("Dưới 50 % đồng ý: rà soát lại")
 
 
 class VillageMeeting(models.Model):
     """The village meeting that agrees the survey results (Decision 24/2021/QĐ-TTg Art. 4.3): at least half of
     those present must agree, otherwise the village's survey is redone."""
 
-    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="meetings")
-    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="review_meetings")
-    held_on = models.DateField("ngày họp")
-    chaired_by = NFCCharField("chủ trì (trưởng thôn)", max_length=120, blank=True)
-    attendance = models.PositiveIntegerField("số người dự họp")
-    agreeing = models.PositiveIntegerField("số người đồng ý")
-    outcome = models.CharField("kết quả", max_length=6, choices=MeetingOutcome.choices)
-    review_count = models.PositiveIntegerField("số hộ được xét", default=0)
-    minutes_note = NFCTextField("ghi chú biên bản", blank=True)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+    round = models.ForeignKey(ReviewRound, verbose_name=gettext_lazy("đợt rà soát"), on_delete=models.PROTECT, related_name="meetings")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("thôn"), on_delete=models.PROTECT, related_name="review_meetings")
+    held_on = models.DateField(gettext_lazy("ngày họp"))
+    chaired_by = NFCCharField(gettext_lazy("chủ trì (trưởng thôn)"), max_length=120, blank=True)
+    attendance = models.PositiveIntegerField(gettext_lazy("số người dự họp"))
+    agreeing = models.PositiveIntegerField(gettext_lazy("số người đồng ý"))
+    outcome = models.CharField(gettext_lazy("kết quả"), max_length=6, choices=MeetingOutcome.choices)
+    review_count = models.PositiveIntegerField(gettext_lazy("số hộ được xét"), default=0)
+    minutes_note = NFCTextField(gettext_lazy("ghi chú biên bản"), blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(gettext_lazy("ghi lúc"), auto_now_add=True)
 
     scope_commune_field = "round__commune"
 
     class Meta:
-        verbose_name = "họp thôn thống nhất kết quả rà soát"
-        verbose_name_plural = "họp thôn thống nhất kết quả rà soát"
+        verbose_name = gettext_lazy("họp thôn thống nhất kết quả rà soát")
+        verbose_name_plural = gettext_lazy("họp thôn thống nhất kết quả rà soát")
         ordering = ["-held_on", "village__name"]
         constraints = [
             models.CheckConstraint(condition=Q(attendance__gte=1), name="meeting_has_attendance"),
@@ -697,20 +699,20 @@ class VillageMeeting(models.Model):
 class PublicPosting(models.Model):
     """Public posting of a village's results at the village hall and the commune office (Decision 24 Art. 4.4)."""
 
-    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="postings")
-    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="review_postings")
-    posted_from = models.DateField("niêm yết từ ngày")
-    posted_until = models.DateField("đến ngày")
-    place = NFCCharField("nơi niêm yết", max_length=200, default="Nhà văn hóa thôn và trụ sở UBND xã")
-    review_count = models.PositiveIntegerField("số hộ niêm yết", default=0)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+    round = models.ForeignKey(ReviewRound, verbose_name=gettext_lazy("đợt rà soát"), on_delete=models.PROTECT, related_name="postings")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("thôn"), on_delete=models.PROTECT, related_name="review_postings")
+    posted_from = models.DateField(gettext_lazy("niêm yết từ ngày"))
+    posted_until = models.DateField(gettext_lazy("đến ngày"))
+    place = NFCCharField(gettext_lazy("nơi niêm yết"), max_length=200, default="Nhà văn hóa thôn và trụ sở UBND xã")
+    review_count = models.PositiveIntegerField(gettext_lazy("số hộ niêm yết"), default=0)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(gettext_lazy("ghi lúc"), auto_now_add=True)
 
     scope_commune_field = "round__commune"
 
     class Meta:
-        verbose_name = "niêm yết công khai"
-        verbose_name_plural = "niêm yết công khai"
+        verbose_name = gettext_lazy("niêm yết công khai")
+        verbose_name_plural = gettext_lazy("niêm yết công khai")
         ordering = ["-posted_from", "village__name"]
         constraints = [
             models.CheckConstraint(condition=Q(posted_until__gte=models.F("posted_from")), name="posting_dates_ordered"),
@@ -721,31 +723,31 @@ class PublicPosting(models.Model):
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", "Chưa xử lý"
-    CHANGED = "changed", "Đã phúc tra: điều chỉnh kết quả"
-    KEPT = "kept", "Đã phúc tra: giữ nguyên kết quả"
+    OPEN = "open", gettext_lazy("Chưa xử lý")
+    CHANGED = "changed", gettext_lazy("Đã phúc tra: điều chỉnh kết quả")
+    KEPT = "kept", gettext_lazy("Đã phúc tra: giữ nguyên kết quả")
 
 
 class Complaint(models.Model):
     """A complaint received during the posting (Decision 24 Art. 4.4): it is re-checked before recognition."""
 
-    round = models.ForeignKey(ReviewRound, verbose_name="đợt rà soát", on_delete=models.PROTECT, related_name="complaints")
-    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.PROTECT, related_name="complaints")
-    received_on = models.DateField("ngày nhận")
-    complainant = NFCCharField("người khiếu nại, phản ánh", max_length=120)
-    content = NFCTextField("nội dung")
-    status = models.CharField("tình trạng", max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
-    resolution = NFCTextField("kết quả phúc tra", blank=True)
-    resolved_by = models.ForeignKey("accounts.User", verbose_name="người xử lý", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    resolved_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name="người ghi", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+    round = models.ForeignKey(ReviewRound, verbose_name=gettext_lazy("đợt rà soát"), on_delete=models.PROTECT, related_name="complaints")
+    review = models.ForeignKey(AnnualReview, verbose_name=gettext_lazy("kết quả rà soát"), on_delete=models.PROTECT, related_name="complaints")
+    received_on = models.DateField(gettext_lazy("ngày nhận"))
+    complainant = NFCCharField(gettext_lazy("người khiếu nại, phản ánh"), max_length=120)
+    content = NFCTextField(gettext_lazy("nội dung"))
+    status = models.CharField(gettext_lazy("tình trạng"), max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
+    resolution = NFCTextField(gettext_lazy("kết quả phúc tra"), blank=True)
+    resolved_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người xử lý"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(gettext_lazy("xử lý lúc"), null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("ghi lúc"), auto_now_add=True)
 
     scope_commune_field = "round__commune"
 
     class Meta:
-        verbose_name = "khiếu nại, phản ánh khi niêm yết"
-        verbose_name_plural = "khiếu nại, phản ánh khi niêm yết"
+        verbose_name = gettext_lazy("khiếu nại, phản ánh khi niêm yết")
+        verbose_name_plural = gettext_lazy("khiếu nại, phản ánh khi niêm yết")
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
@@ -753,34 +755,34 @@ class Complaint(models.Model):
 
 
 class ReviewAction(models.TextChoices):
-    CREATE = "create", "Tạo phiếu rà soát"
-    SUBMIT = "submit", "Hoàn thành rà soát"
-    SEND_BACK = "send_back", "Trả lại để rà soát lại"
-    AGREE = "agree", "Họp thôn thống nhất"
-    REDO = "redo", "Họp thôn không thống nhất: rà soát lại"
-    POST = "post", "Niêm yết công khai"
-    RECOGNISE = "recognise", "Chủ tịch UBND xã công nhận"
-    CONFIRM = "confirm", "Huyện xác nhận"
-    REOPEN = "reopen", "Huyện mở lại"
-    RECLASSIFY = "reclassify", "Phân loại lại theo chuẩn"
+    CREATE = "create", gettext_lazy("Tạo phiếu rà soát")
+    SUBMIT = "submit", gettext_lazy("Hoàn thành rà soát")
+    SEND_BACK = "send_back", gettext_lazy("Trả lại để rà soát lại")
+    AGREE = "agree", gettext_lazy("Họp thôn thống nhất")
+    REDO = "redo", gettext_lazy("Họp thôn không thống nhất: rà soát lại")
+    POST = "post", gettext_lazy("Niêm yết công khai")
+    RECOGNISE = "recognise", gettext_lazy("Chủ tịch UBND xã công nhận")
+    CONFIRM = "confirm", gettext_lazy("Huyện xác nhận")
+    REOPEN = "reopen", gettext_lazy("Huyện mở lại")
+    RECLASSIFY = "reclassify", gettext_lazy("Phân loại lại theo chuẩn")
 
 
 class ReviewEvent(models.Model):
     """One step of a review's workflow: who moved it, when, from which state to which, and why."""
 
-    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("thao tác", max_length=10, choices=ReviewAction.choices)
-    from_state = models.CharField("từ trạng thái", max_length=10, choices=ReviewState.choices, blank=True)
-    to_state = models.CharField("sang trạng thái", max_length=10, choices=ReviewState.choices)
-    by = models.ForeignKey("accounts.User", verbose_name="người thực hiện", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField("lúc", default=timezone.now)
-    note = NFCTextField("ghi chú, lý do", blank=True)
+    review = models.ForeignKey(AnnualReview, verbose_name=gettext_lazy("kết quả rà soát"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(gettext_lazy("thao tác"), max_length=10, choices=ReviewAction.choices)
+    from_state = models.CharField(gettext_lazy("từ trạng thái"), max_length=10, choices=ReviewState.choices, blank=True)
+    to_state = models.CharField(gettext_lazy("sang trạng thái"), max_length=10, choices=ReviewState.choices)
+    by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người thực hiện"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(gettext_lazy("lúc"), default=timezone.now)
+    note = NFCTextField(gettext_lazy("ghi chú, lý do"), blank=True)
 
     scope_commune_field = "review__commune"
 
     class Meta:
-        verbose_name = "bước xử lý kết quả rà soát"
-        verbose_name_plural = "bước xử lý kết quả rà soát"
+        verbose_name = gettext_lazy("bước xử lý kết quả rà soát")
+        verbose_name_plural = gettext_lazy("bước xử lý kết quả rà soát")
         ordering = ["review", "at", "id"]
 
     def __str__(self) -> str:
@@ -788,17 +790,17 @@ class ReviewEvent(models.Model):
 
 
 class ApplicationRequest(models.TextChoices):
-    POOR = "poor", "Đề nghị xét hộ nghèo"
-    NEAR_POOR = "near_poor", "Đề nghị xét hộ cận nghèo"
-    ESCAPE_POVERTY = "escape_poverty", "Đề nghị thoát nghèo"
-    ESCAPE_NEAR_POVERTY = "escape_near", "Đề nghị thoát cận nghèo"
+    POOR = "poor", gettext_lazy("Đề nghị xét hộ nghèo")
+    NEAR_POOR = "near_poor", gettext_lazy("Đề nghị xét hộ cận nghèo")
+    ESCAPE_POVERTY = "escape_poverty", gettext_lazy("Đề nghị thoát nghèo")
+    ESCAPE_NEAR_POVERTY = "escape_near", gettext_lazy("Đề nghị thoát cận nghèo")
 
 
 class ApplicationStatus(models.TextChoices):
-    RECEIVED = "received", "Đã nhận đơn"
-    REVIEWING = "reviewing", "Đang rà soát"
-    APPROVED = "approved", "Đã công nhận"
-    REFUSED = "refused", "Không công nhận (có lý do)"
+    RECEIVED = "received", gettext_lazy("Đã nhận đơn")
+    REVIEWING = "reviewing", gettext_lazy("Đang rà soát")
+    APPROVED = "approved", gettext_lazy("Đã công nhận")
+    REFUSED = "refused", gettext_lazy("Không công nhận (có lý do)")
 
 
 class ReviewApplication(models.Model):
@@ -806,30 +808,30 @@ class ReviewApplication(models.Model):
     handled monthly from the 15th, decided within 15 days, with written reasons when refused. The review
     itself is the household's review record of that year (kind "regular")."""
 
-    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.PROTECT, related_name="applications")
-    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã nhận đơn", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("năm")
-    request = models.CharField("nội dung đề nghị", max_length=14, choices=ApplicationRequest.choices)
-    received_on = models.DateField("ngày nhận đơn")
-    applicant = NFCCharField("người làm đơn", max_length=120, blank=True)
-    reason = NFCTextField("lý do đề nghị", blank=True)
-    handle_from = models.DateField("xử lý từ ngày")
-    decide_by = models.DateField("hạn có kết quả")
-    status = models.CharField("tình trạng", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
-    review = models.ForeignKey(AnnualReview, verbose_name="kết quả rà soát", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications")
-    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
-    decision_number = NFCCharField("số quyết định", max_length=60, blank=True)
-    refusal_reason = NFCTextField("lý do không công nhận", blank=True)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name="người nhận", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    decided_by = models.ForeignKey("accounts.User", verbose_name="người ghi quyết định", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    history = HistoricalRecords(verbose_name="lịch sử đơn đề nghị")
+    household = models.ForeignKey(Household, verbose_name=gettext_lazy("hộ"), on_delete=models.PROTECT, related_name="applications")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã nhận đơn"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm"))
+    request = models.CharField(gettext_lazy("nội dung đề nghị"), max_length=14, choices=ApplicationRequest.choices)
+    received_on = models.DateField(gettext_lazy("ngày nhận đơn"))
+    applicant = NFCCharField(gettext_lazy("người làm đơn"), max_length=120, blank=True)
+    reason = NFCTextField(gettext_lazy("lý do đề nghị"), blank=True)
+    handle_from = models.DateField(gettext_lazy("xử lý từ ngày"))
+    decide_by = models.DateField(gettext_lazy("hạn có kết quả"))
+    status = models.CharField(gettext_lazy("tình trạng"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
+    review = models.ForeignKey(AnnualReview, verbose_name=gettext_lazy("kết quả rà soát"), on_delete=models.SET_NULL, null=True, blank=True, related_name="applications")
+    decided_on = models.DateField(gettext_lazy("ngày quyết định"), null=True, blank=True)
+    decision_number = NFCCharField(gettext_lazy("số quyết định"), max_length=60, blank=True)
+    refusal_reason = NFCTextField(gettext_lazy("lý do không công nhận"), blank=True)
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người nhận"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi quyết định"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử đơn đề nghị"))
 
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "đơn đề nghị rà soát thường xuyên"
-        verbose_name_plural = "đơn đề nghị rà soát thường xuyên"
+        verbose_name = gettext_lazy("đơn đề nghị rà soát thường xuyên")
+        verbose_name_plural = gettext_lazy("đơn đề nghị rà soát thường xuyên")
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["commune", "year", "status"])]
 
@@ -844,43 +846,43 @@ class ReviewApplication(models.Model):
 class CheckKind(models.TextChoices):
     """The district's checks against rotating households and inflated results (the plan, section IV.13)."""
 
-    ROTATION = "rotation", "Hộ ra vào hộ nghèo nhiều lần"
-    ESCAPE_WITHOUT_CHANGE = "escape_jump", "Thoát nghèo không giảm thiếu hụt, thu nhập tăng đột biến"
-    REDUCTION_OUTLIER = "reduction", "Xã giảm nghèo vượt xa xu hướng, chỉ tiêu"
-    POOR_ABOVE_LINE = "above_line", "Hộ nghèo, cận nghèo có thu nhập trên chuẩn"
-    DUPLICATE_PERSON = "duplicate", "Một người có trong nhiều hộ"
+    ROTATION = "rotation", gettext_lazy("Hộ ra vào hộ nghèo nhiều lần")
+    ESCAPE_WITHOUT_CHANGE = "escape_jump", gettext_lazy("Thoát nghèo không giảm thiếu hụt, thu nhập tăng đột biến")
+    REDUCTION_OUTLIER = "reduction", gettext_lazy("Xã giảm nghèo vượt xa xu hướng, chỉ tiêu")
+    POOR_ABOVE_LINE = "above_line", gettext_lazy("Hộ nghèo, cận nghèo có thu nhập trên chuẩn")
+    DUPLICATE_PERSON = "duplicate", gettext_lazy("Một người có trong nhiều hộ")
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Chưa xử lý"
-    RESOLVED = "resolved", "Đã xử lý"
+    OPEN = "open", gettext_lazy("Chưa xử lý")
+    RESOLVED = "resolved", gettext_lazy("Đã xử lý")
 
 
 class CheckFlag(models.Model):
     """One finding of the district's checks, linked to the records, resolved with a note. A rerun refreshes the
     finding (same `key`) and never reopens one already resolved."""
 
-    kind = models.CharField("loại kiểm tra", max_length=12, choices=CheckKind.choices, db_index=True)
-    year = models.PositiveSmallIntegerField("năm rà soát")
-    key = models.CharField("khóa", max_length=120, unique=True)
-    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="check_flags", null=True, blank=True)
-    title = NFCCharField("nội dung", max_length=255)
-    detail = NFCTextField("chi tiết", blank=True)
-    refs = models.JSONField("bản ghi liên quan", default=dict, blank=True)
-    status = models.CharField("tình trạng", max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True)
-    resolution_note = NFCTextField("ghi chú xử lý", blank=True)
-    resolved_by = models.ForeignKey("accounts.User", verbose_name="người xử lý", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    resolved_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
-    first_seen_at = models.DateTimeField("phát hiện lúc", auto_now_add=True)
-    last_seen_at = models.DateTimeField("kiểm tra lần cuối", default=timezone.now)
-    present = models.BooleanField("còn phát hiện ở lần kiểm tra cuối", default=True)
+    kind = models.CharField(gettext_lazy("loại kiểm tra"), max_length=12, choices=CheckKind.choices, db_index=True)
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm rà soát"))
+    key = models.CharField(gettext_lazy("khóa"), max_length=120, unique=True)
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    household = models.ForeignKey(Household, verbose_name=gettext_lazy("hộ"), on_delete=models.CASCADE, related_name="check_flags", null=True, blank=True)
+    title = NFCCharField(gettext_lazy("nội dung"), max_length=255)
+    detail = NFCTextField(gettext_lazy("chi tiết"), blank=True)
+    refs = models.JSONField(gettext_lazy("bản ghi liên quan"), default=dict, blank=True)
+    status = models.CharField(gettext_lazy("tình trạng"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True)
+    resolution_note = NFCTextField(gettext_lazy("ghi chú xử lý"), blank=True)
+    resolved_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người xử lý"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(gettext_lazy("xử lý lúc"), null=True, blank=True)
+    first_seen_at = models.DateTimeField(gettext_lazy("phát hiện lúc"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(gettext_lazy("kiểm tra lần cuối"), default=timezone.now)
+    present = models.BooleanField(gettext_lazy("còn phát hiện ở lần kiểm tra cuối"), default=True)
 
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "cảnh báo kiểm tra"
-        verbose_name_plural = "cảnh báo kiểm tra"
+        verbose_name = gettext_lazy("cảnh báo kiểm tra")
+        verbose_name_plural = gettext_lazy("cảnh báo kiểm tra")
         ordering = ["status", "kind", "-year", "id"]
         indexes = [models.Index(fields=["year", "kind", "status"])]
 
@@ -898,18 +900,18 @@ class HouseholdPlacement(models.Model):
     force on its date, found through `households.selectors.household_place_on`.
     """
 
-    household = models.ForeignKey(Household, verbose_name="hộ", on_delete=models.CASCADE, related_name="placements")
-    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(AdministrativeUnit, verbose_name="thôn", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    valid_from = models.DateField("từ ngày")
-    valid_to = models.DateField("đến ngày", null=True, blank=True)
-    reason = NFCCharField("lý do", max_length=200, blank=True)
+    household = models.ForeignKey(Household, verbose_name=gettext_lazy("hộ"), on_delete=models.CASCADE, related_name="placements")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("thôn"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    valid_from = models.DateField(gettext_lazy("từ ngày"))
+    valid_to = models.DateField(gettext_lazy("đến ngày"), null=True, blank=True)
+    reason = NFCCharField(gettext_lazy("lý do"), max_length=200, blank=True)
 
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "nơi cư trú của hộ"
-        verbose_name_plural = "nơi cư trú của hộ"
+        verbose_name = gettext_lazy("nơi cư trú của hộ")
+        verbose_name_plural = gettext_lazy("nơi cư trú của hộ")
         ordering = ["household", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["household", "valid_from"], name="placement_household_valid_from_unique"),
@@ -922,20 +924,20 @@ class HouseholdPlacement(models.Model):
 class UnitMerger(models.Model):
     """The audit record of a merger: units A, B, … merged into C from a date, who did it and what moved."""
 
-    effective_date = models.DateField("hiệu lực từ")
-    target = models.ForeignKey(AdministrativeUnit, verbose_name="đơn vị sau sáp nhập", on_delete=models.PROTECT, related_name="mergers_into")
-    sources = models.ManyToManyField(AdministrativeUnit, verbose_name="đơn vị được sáp nhập", related_name="mergers_from")
-    legal_basis = NFCCharField("căn cứ", max_length=255, blank=True)
+    effective_date = models.DateField(gettext_lazy("hiệu lực từ"))
+    target = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("đơn vị sau sáp nhập"), on_delete=models.PROTECT, related_name="mergers_into")
+    sources = models.ManyToManyField(AdministrativeUnit, verbose_name=gettext_lazy("đơn vị được sáp nhập"), related_name="mergers_from")
+    legal_basis = NFCCharField(gettext_lazy("căn cứ"), max_length=255, blank=True)
     performed_by = models.ForeignKey(
-        "accounts.User", verbose_name="người thực hiện", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=gettext_lazy("người thực hiện"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    performed_at = models.DateTimeField("thực hiện lúc", auto_now_add=True)
-    summary = models.JSONField("những gì đã chuyển", default=dict, blank=True)
-    note = NFCTextField("ghi chú", blank=True)
+    performed_at = models.DateTimeField(gettext_lazy("thực hiện lúc"), auto_now_add=True)
+    summary = models.JSONField(gettext_lazy("những gì đã chuyển"), default=dict, blank=True)
+    note = NFCTextField(gettext_lazy("ghi chú"), blank=True)
 
     class Meta:
-        verbose_name = "sáp nhập đơn vị hành chính"
-        verbose_name_plural = "sáp nhập đơn vị hành chính"
+        verbose_name = gettext_lazy("sáp nhập đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("sáp nhập đơn vị hành chính")
         ordering = ["-effective_date", "-performed_at"]
 
     def __str__(self) -> str:
@@ -943,35 +945,35 @@ class UnitMerger(models.Model):
 
 
 class JobStatus(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang chạy"
-    SUCCEEDED = "succeeded", "Hoàn thành"
-    FAILED = "failed", "Lỗi"
+    PENDING = "pending", gettext_noop("Đang chờ")
+    RUNNING = "running", gettext_noop("Đang chạy")
+    SUCCEEDED = "succeeded", gettext_noop("Hoàn thành")
+    FAILED = "failed", gettext_noop("Lỗi")
 
 
 class Job(models.Model):
     """Long work (imports, report generation, bulk reclassification) keeps its state here, so pages and the API
     poll our own table, never Celery's result backend. Tasks update `progress` (0–100) and `message` as they go."""
 
-    kind = models.CharField("loại việc", max_length=40, db_index=True)
-    status = models.CharField("trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
-    message = NFCCharField("thông báo", max_length=255, blank=True)
-    error = NFCTextField("lỗi", blank=True)
-    params = models.JSONField("tham số", default=dict, blank=True)
-    result = models.JSONField("kết quả", default=dict, blank=True)
-    created_by = models.ForeignKey("accounts.User", verbose_name="người tạo", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
-    commune = models.ForeignKey(AdministrativeUnit, verbose_name="xã", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
-    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    kind = models.CharField(gettext_lazy("loại việc"), max_length=40, db_index=True)
+    status = models.CharField(gettext_lazy("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"), default=0)
+    message = NFCCharField(gettext_lazy("thông báo"), max_length=255, blank=True)
+    error = NFCTextField(gettext_lazy("lỗi"), blank=True)
+    params = models.JSONField(gettext_lazy("tham số"), default=dict, blank=True)
+    result = models.JSONField(gettext_lazy("kết quả"), default=dict, blank=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người tạo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(gettext_lazy("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(gettext_lazy("kết thúc"), null=True, blank=True)
 
     # A commune officer sees the jobs of their commune; jobs without a commune only the whole-area roles.
     scope_commune_field = "commune"
 
     class Meta:
-        verbose_name = "công việc chạy nền"
-        verbose_name_plural = "công việc chạy nền"
+        verbose_name = gettext_lazy("công việc chạy nền")
+        verbose_name_plural = gettext_lazy("công việc chạy nền")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

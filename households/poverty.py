@@ -27,6 +27,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalog (makemessages looks for this name) without importing Django:
+    this module stays plain Python; screens translate the label where they show it."""
+    return message
+
 POOR = "poor"
 NEAR_POOR = "near_poor"
 AVERAGE = "average"
@@ -242,22 +249,23 @@ WORK_NO_CONTRACT = "no_contract"  # works for wages without a labour contract
 WORK_SELF = "self_employed"  # own farm or business
 WORK_UNEMPLOYED = "unemployed"
 WORK_NONE = "not_working"  # studying, housework, unable to work: not in the labour force
+# Labels translated where they are shown (households.forms); the Excel workbooks keep the Vietnamese.
 WORK_LABELS = {
-    WORK_CONTRACT: "Làm công ăn lương có hợp đồng lao động",
-    WORK_NO_CONTRACT: "Làm công ăn lương không có hợp đồng lao động",
-    WORK_SELF: "Tự làm (nông nghiệp, kinh doanh)",
-    WORK_UNEMPLOYED: "Thất nghiệp (muốn làm nhưng không có việc)",
-    WORK_NONE: "Không tham gia lao động (đi học, nội trợ, mất khả năng lao động)",
+    WORK_CONTRACT: gettext_noop("Làm công ăn lương có hợp đồng lao động"),
+    WORK_NO_CONTRACT: gettext_noop("Làm công ăn lương không có hợp đồng lao động"),
+    WORK_SELF: gettext_noop("Tự làm (nông nghiệp, kinh doanh)"),
+    WORK_UNEMPLOYED: gettext_noop("Thất nghiệp (muốn làm nhưng không có việc)"),
+    WORK_NONE: gettext_noop("Không tham gia lao động (đi học, nội trợ, mất khả năng lao động)"),
 }
 
 EDUCATION_LEVELS = ("none", "primary", "lower_secondary", "upper_secondary", "vocational", "higher")
 EDUCATION_LABELS = {
-    "none": "Chưa tốt nghiệp tiểu học",
-    "primary": "Tiểu học",
-    "lower_secondary": "Trung học cơ sở",
-    "upper_secondary": "Trung học phổ thông",
-    "vocational": "Trung cấp, cao đẳng nghề",
-    "higher": "Cao đẳng, đại học trở lên",
+    "none": gettext_noop("Chưa tốt nghiệp tiểu học"),
+    "primary": gettext_noop("Tiểu học"),
+    "lower_secondary": gettext_noop("Trung học cơ sở"),
+    "upper_secondary": gettext_noop("Trung học phổ thông"),
+    "vocational": gettext_noop("Trung cấp, cao đẳng nghề"),
+    "higher": gettext_noop("Cao đẳng, đại học trở lên"),
 }
 # Schooling expected for the age (Decree 07/2021/NĐ-CP, indicator 5): lower secondary at 16–17; upper secondary
 # or vocational at 18–30.

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import AdministrativeUnit, Level
 
@@ -44,8 +45,8 @@ from .models import AdministrativeUnit, Level
 class Structure(models.TextChoices):
     """Which administrative structure a figure is shown on (API `structure=historical|current`)."""
 
-    HISTORICAL = "historical", "Theo đơn vị hành chính tại thời điểm rà soát"
-    CURRENT = "current", "Quy đổi theo đơn vị hành chính hiện nay"
+    HISTORICAL = "historical", gettext_lazy("Theo đơn vị hành chính tại thời điểm rà soát")
+    CURRENT = "current", gettext_lazy("Quy đổi theo đơn vị hành chính hiện nay")
 
 
 def _today() -> dt.date:

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -141,7 +142,7 @@ def household_edit(request, code: str | None = None):
             except ValidationError as exc:
                 _attach_errors(form, formset, exc)
             else:
-                messages.success(request, f"Đã lưu hộ {saved.code}.")
+                messages.success(request, gettext("Đã lưu hộ %(code)s.") % {"code": saved.code})
                 return redirect("households:household_detail", code=saved.code)
     else:
         if household is not None:
@@ -176,8 +177,8 @@ def _attach_errors(form, formset, exc: ValidationError) -> None:
 REVIEW_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
 # Short column headings of the board's tables (the full labels are in the legend).
 STATE_COLUMNS = [
-    (ReviewState.DRAFT, "Đang rà soát"), (ReviewState.REVIEWED, "Chờ họp thôn"), (ReviewState.AGREED, "Đã thống nhất"),
-    (ReviewState.POSTED, "Niêm yết"), (ReviewState.RECOGNISED, "Xã công nhận"), (ReviewState.CONFIRMED, "Huyện xác nhận"),
+    (ReviewState.DRAFT, gettext_lazy("Đang rà soát")), (ReviewState.REVIEWED, gettext_lazy("Chờ họp thôn")), (ReviewState.AGREED, gettext_lazy("Đã thống nhất")),
+    (ReviewState.POSTED, gettext_lazy("Niêm yết")), (ReviewState.RECOGNISED, gettext_lazy("Xã công nhận")), (ReviewState.CONFIRMED, gettext_lazy("Huyện xác nhận")),
 ]
 DISTRICT_ROLES = (Role.DISTRICT_OFFICER,)
 FIRST_REVIEW_YEAR = 2016
@@ -208,7 +209,7 @@ def _pick_commune(request, year: int):
     if wanted is not None and chosen is None:
         from django.http import Http404
 
-        raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
+        raise Http404(gettext("Không tìm thấy xã này trong phạm vi của bạn."))
     return chosen, communes
 
 
@@ -282,7 +283,7 @@ def _post_step(request, form_class, villages_state: str | None, run):
     try:
         text = run(commune=commune, year=year, data=form.cleaned_data, user=user)
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "Bạn không có quyền thực hiện bước này.")
+        messages.error(request, str(exc) or gettext("Bạn không có quyền thực hiện bước này."))
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
@@ -296,9 +297,8 @@ def review_meeting(request):
     def run(*, commune, year, data, user):
         meeting = services.village_meeting_record(commune=commune, year=year, user=user, **data)
         if meeting.outcome == "agreed":
-            return f"Đã ghi họp {meeting.village.name}: {meeting.agreeing}/{meeting.attendance} người đồng ý; {meeting.review_count} hộ được thống nhất."
-        return (f"Đã ghi họp {meeting.village.name}: chỉ {meeting.agreeing}/{meeting.attendance} người đồng ý (dưới 50 %). "
-                f"{meeting.review_count} hộ được trả lại để rà soát lại.")
+            return gettext("Đã ghi họp %(name)s: %(agreeing)s/%(attendance)s người đồng ý; %(review_count)s hộ được thống nhất.") % {"name": meeting.village.name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count}
+        return (gettext("Đã ghi họp %(name)s: chỉ %(agreeing)s/%(attendance)s người đồng ý (dưới 50 %%). %(review_count)s hộ được trả lại để rà soát lại.") % {"name": meeting.village.name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count})
 
     return _post_step(request, MeetingForm, ReviewState.REVIEWED, run)
 
@@ -307,8 +307,7 @@ def review_meeting(request):
 def review_posting(request):
     def run(*, commune, year, data, user):
         posting = services.posting_record(commune=commune, year=year, user=user, **data)
-        return (f"Đã ghi niêm yết {posting.village.name} từ {posting.posted_from:%d/%m/%Y} đến {posting.posted_until:%d/%m/%Y} "
-                f"({posting.review_count} hộ).")
+        return (gettext("Đã ghi niêm yết %(name)s từ %(posted_from)s đến %(posted_until)s (%(review_count)s hộ).") % {"name": posting.village.name, "posted_from": f"{posting.posted_from:%d/%m/%Y}", "posted_until": f"{posting.posted_until:%d/%m/%Y}", "review_count": posting.review_count})
 
     return _post_step(request, PostingForm, ReviewState.AGREED, run)
 
@@ -317,8 +316,8 @@ def review_posting(request):
 def review_recognise(request):
     def run(*, commune, year, data, user):
         rnd, done, left = services.round_recognise(commune=commune, year=year, user=user, **data)
-        text = f"Đã ghi quyết định {rnd.decision_number}: {done} hộ được công nhận."
-        return text + (f" {len(left)} hộ chưa đủ điều kiện." if left else "")
+        text = gettext("Đã ghi quyết định %(decision_number)s: %(done)s hộ được công nhận.") % {"decision_number": rnd.decision_number, "done": done}
+        return text + ((gettext(" %(len)s hộ chưa đủ điều kiện.") % {"len": len(left)}) if left else "")
 
     return _post_step(request, RecognitionForm, None, run)
 
@@ -327,7 +326,7 @@ def review_recognise(request):
 def review_confirm(request):
     def run(*, commune, year, data, user):
         rnd, count = services.round_confirm(commune=commune, year=year, user=user, note=data.get("note", ""))
-        return f"Huyện đã xác nhận {count} kết quả rà soát của {commune.name} năm {year}."
+        return gettext("Huyện đã xác nhận %(count)s kết quả rà soát của %(name)s năm %(year)s.") % {"count": count, "name": commune.name, "year": year}
 
     return _post_step(request, ConfirmForm, None, run)
 
@@ -379,7 +378,7 @@ def _review_setup(request, code: str, year: int):
     if not FIRST_REVIEW_YEAR <= year <= today.year:
         from django.http import Http404
 
-        raise Http404("Năm rà soát không hợp lệ.")
+        raise Http404(gettext("Năm rà soát không hợp lệ."))
     review = AnnualReview.objects.filter(household=household, year=year).select_related("commune", "village", "standard").first()
     if review is not None and not scope(user, AnnualReview.objects.filter(pk=review.pk)).exists():
         from django.http import Http404
@@ -390,7 +389,7 @@ def _review_setup(request, code: str, year: int):
     except ValidationError:
         from django.http import Http404
 
-        raise Http404("Chưa có chuẩn nghèo cho năm này.") from None
+        raise Http404(gettext("Chưa có chuẩn nghèo cho năm này.")) from None
     rules = standard.to_rules()
     meta = {i.code: {"condition": i.condition} for i in standard.indicators.all()}
     return household, review, standard, rules, meta
@@ -436,7 +435,7 @@ def review_form(request, code: str, year: int):
     }
     if request.method == "POST":
         if not user.can_edit_registry:
-            raise PermissionDenied("Vai trò của bạn không được nhập kết quả rà soát.")
+            raise PermissionDenied(gettext("Vai trò của bạn không được nhập kết quả rà soát."))
         form = ReviewForm(request.POST, initial=initial, rules=rules, members=members, review=review, on=on, indicators_meta=meta)
         raw_facts = form.facts()
         facts = services.review_facts(household=household, facts=raw_facts, on=on)
@@ -445,7 +444,7 @@ def review_form(request, code: str, year: int):
             data = form.cleaned_data
             allowed = commune_ids(user)
             if allowed is not None and place[0].pk not in allowed:
-                form.add_error(None, f"Ngày rà soát này hộ thuộc {place[0].name}, ngoài phạm vi của bạn.")
+                form.add_error(None, gettext("Ngày rà soát này hộ thuộc %(name)s, ngoài phạm vi của bạn.") % {"name": place[0].name})
             else:
                 reasons = {c: (request.POST.get(f"reason_{c}") or "").strip() for c in rules.indicators}
                 nwc = data.get("no_working_capacity")
@@ -468,8 +467,7 @@ def review_form(request, code: str, year: int):
                 else:
                     messages.success(
                         request,
-                        f"Đã lưu kết quả rà soát năm {year} của hộ {household.code}: {saved.get_classification_display()} "
-                        f"({saved.get_change_display().lower()}).",
+                        gettext("Đã lưu kết quả rà soát năm %(year)s của hộ %(code)s: %(classification)s (%(change)s).") % {"year": year, "code": household.code, "classification": gettext(saved.get_classification_display()), "change": gettext(saved.get_change_display()).lower()},
                     )
                     return redirect("households:review_form", code=household.code, year=year)
     else:
@@ -501,7 +499,7 @@ def review_transition(request, pk: int):
     if request.method != "POST":
         return redirect("households:review_form", code=review.household.code, year=review.year)
     if not request.user.can_edit_registry:
-        raise PermissionDenied("Vai trò của bạn không được chuyển bước rà soát.")
+        raise PermissionDenied(gettext("Vai trò của bạn không được chuyển bước rà soát."))
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -515,7 +513,7 @@ def review_transition(request, pk: int):
             for m in exc.messages:
                 messages.error(request, m)
         else:
-            messages.success(request, f"Kết quả rà soát của hộ {review.household.code}: {moved.get_state_display()}.")
+            messages.success(request, gettext("Kết quả rà soát của hộ %(code)s: %(state)s.") % {"code": review.household.code, "state": gettext(moved.get_state_display())})
     return redirect("households:review_form", code=review.household.code, year=review.year)
 
 
@@ -531,9 +529,9 @@ def review_complaint(request, pk: int):
                 for m in exc.messages:
                     messages.error(request, m)
             else:
-                messages.success(request, "Đã ghi nhận khiếu nại, phản ánh. Phúc tra xong mới công nhận kết quả của hộ.")
+                messages.success(request, gettext("Đã ghi nhận khiếu nại, phản ánh. Phúc tra xong mới công nhận kết quả của hộ."))
         else:
-            messages.error(request, "Nhập đủ ngày nhận, người khiếu nại và nội dung.")
+            messages.error(request, gettext("Nhập đủ ngày nhận, người khiếu nại và nội dung."))
     return redirect("households:review_form", code=review.household.code, year=review.year)
 
 
@@ -550,9 +548,9 @@ def complaint_resolve(request, pk: int):
                 for m in exc.messages:
                     messages.error(request, m)
             else:
-                messages.success(request, "Đã ghi kết quả phúc tra.")
+                messages.success(request, gettext("Đã ghi kết quả phúc tra."))
         else:
-            messages.error(request, "Chọn kết quả và ghi nội dung phúc tra.")
+            messages.error(request, gettext("Chọn kết quả và ghi nội dung phúc tra."))
     return redirect("households:review_form", code=review.household.code, year=review.year)
 
 
@@ -576,7 +574,7 @@ def review_print(request, kind: str):
     if commune is None:
         from django.http import Http404
 
-        raise Http404("Chọn xã.")
+        raise Http404(gettext("Chọn xã."))
     template, title = PRINTS[kind]
     context = {"commune": commune, "year": year, "title": title, "today": timezone.localdate(),
                "board_url": _board_url(commune, year), "focus": [str(c) for c in selectors.FOCUS_CHANGES]}
@@ -611,7 +609,7 @@ def review_applications(request):
             data = form.cleaned_data
             household = scope(user, Household.objects.all()).filter(code=data.pop("household").strip()).first()
             if household is None:
-                form.add_error("household", "Không tìm thấy hộ này trong phạm vi của bạn.")
+                form.add_error("household", gettext("Không tìm thấy hộ này trong phạm vi của bạn."))
             else:
                 try:
                     app = services.application_receive(household=household, user=user, **data)
@@ -619,8 +617,7 @@ def review_applications(request):
                     for m in exc.messages:
                         form.add_error(None, m)
                 else:
-                    messages.success(request, f"Đã nhận đơn của hộ {household.code}: xử lý từ {app.handle_from:%d/%m/%Y}, "
-                                              f"có kết quả trước {app.decide_by:%d/%m/%Y}.")
+                    messages.success(request, gettext("Đã nhận đơn của hộ %(code)s: xử lý từ %(handle_from)s, có kết quả trước %(decide_by)s.") % {"code": household.code, "handle_from": f"{app.handle_from:%d/%m/%Y}", "decide_by": f"{app.decide_by:%d/%m/%Y}"})
                     return redirect(f"{request.path}?year={year}" + (f"&commune={commune.pk}" if commune else ""))
     page = Paginator(qs.order_by("status", "decide_by"), 50).get_page(request.GET.get("page"))
     return render(request, "households/review_applications.html", {
@@ -642,9 +639,9 @@ def application_decide(request, pk: int):
                 for m in exc.messages:
                     messages.error(request, m)
             else:
-                messages.success(request, f"Đã ghi kết quả đơn của hộ {application.household.code}.")
+                messages.success(request, gettext("Đã ghi kết quả đơn của hộ %(code)s.") % {"code": application.household.code})
         else:
-            messages.error(request, "Nhập đủ kết quả và ngày quyết định.")
+            messages.error(request, gettext("Nhập đủ kết quả và ngày quyết định."))
     return redirect(f"{reverse('households:review_applications')}?year={application.year}&commune={application.commune_id}")
 
 
@@ -659,7 +656,7 @@ def review_reclassify(request):
     from .tasks import reviews_reclassify_task
 
     transaction.on_commit(lambda: reviews_reclassify_task.delay(job.pk))
-    messages.info(request, f"Đã bắt đầu phân loại lại các kết quả rà soát năm {year}.")
+    messages.info(request, gettext("Đã bắt đầu phân loại lại các kết quả rà soát năm %(year)s.") % {"year": year})
     return redirect("households:review_job", pk=job.pk)
 
 
@@ -724,7 +721,7 @@ def check_resolve(request, pk: int):
                 for m in exc.messages:
                     messages.error(request, m)
             else:
-                messages.success(request, "Đã ghi kết quả xử lý cảnh báo.")
+                messages.success(request, gettext("Đã ghi kết quả xử lý cảnh báo."))
         else:
-            messages.error(request, "Ghi chú xử lý là bắt buộc.")
+            messages.error(request, gettext("Ghi chú xử lý là bắt buộc."))
     return redirect(request.POST.get("next") or f"{reverse('households:checks')}?year={flag.year}")

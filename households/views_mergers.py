@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.permissions import role_required
 
@@ -28,22 +29,22 @@ class UnitMultipleChoice(forms.ModelMultipleChoiceField):
 
 
 class MergerForm(forms.Form):
-    effective_date = forms.DateField(label="Ngày hiệu lực", widget=DateInput(), help_text="Ngày đơn vị mới bắt đầu hoạt động, ví dụ 01/07/2025.")
+    effective_date = forms.DateField(label=gettext_lazy("Ngày hiệu lực"), widget=DateInput(), help_text=gettext_lazy("Ngày đơn vị mới bắt đầu hoạt động, ví dụ 01/07/2025."))
     sources = UnitMultipleChoice(
-        label="Các đơn vị được sáp nhập", queryset=AdministrativeUnit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 12}), help_text="Giữ Ctrl (hoặc Cmd) để chọn nhiều đơn vị.",
+        label=gettext_lazy("Các đơn vị được sáp nhập"), queryset=AdministrativeUnit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}), help_text=gettext_lazy("Giữ Ctrl (hoặc Cmd) để chọn nhiều đơn vị."),
     )
     mode = forms.ChoiceField(
-        label="Đơn vị sau sáp nhập", choices=[("existing", "Đơn vị đã có"), ("new", "Đơn vị mới")], initial="existing",
+        label=gettext_lazy("Đơn vị sau sáp nhập"), choices=[("existing", gettext_lazy("Đơn vị đã có")), ("new", gettext_lazy("Đơn vị mới"))], initial="existing",
         widget=forms.RadioSelect,
     )
-    target = UnitChoice(label="Đơn vị đã có", queryset=AdministrativeUnit.objects.none(), required=False)
-    new_code = forms.CharField(label="Mã đơn vị mới", max_length=16, required=False, help_text="Có thể dùng lại mã của một đơn vị cũ.")
-    new_name = forms.CharField(label="Tên đơn vị mới", max_length=120, required=False, help_text="Ví dụ: Xã Hồng Sơn.")
-    new_area = forms.ChoiceField(label="Khu vực", choices=Area.choices, initial=Area.RURAL, required=False)
-    new_parent = forms.ModelChoiceField(label="Đơn vị cấp trên", queryset=AdministrativeUnit.objects.none(), required=False)
-    legal_basis = forms.CharField(label="Căn cứ", max_length=255, required=False, help_text="Ví dụ: Nghị quyết 1684/NQ-UBTVQH15 ngày 16/6/2025.")
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    target = UnitChoice(label=gettext_lazy("Đơn vị đã có"), queryset=AdministrativeUnit.objects.none(), required=False)
+    new_code = forms.CharField(label=gettext_lazy("Mã đơn vị mới"), max_length=16, required=False, help_text=gettext_lazy("Có thể dùng lại mã của một đơn vị cũ."))
+    new_name = forms.CharField(label=gettext_lazy("Tên đơn vị mới"), max_length=120, required=False, help_text=gettext_lazy("Ví dụ: Xã Hồng Sơn."))
+    new_area = forms.ChoiceField(label=gettext_lazy("Khu vực"), choices=Area.choices, initial=Area.RURAL, required=False)
+    new_parent = forms.ModelChoiceField(label=gettext_lazy("Đơn vị cấp trên"), queryset=AdministrativeUnit.objects.none(), required=False)
+    legal_basis = forms.CharField(label=gettext_lazy("Căn cứ"), max_length=255, required=False, help_text=gettext_lazy("Ví dụ: Nghị quyết 1684/NQ-UBTVQH15 ngày 16/6/2025."))
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,11 +56,11 @@ class MergerForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("mode") == "existing" and not data.get("target"):
-            self.add_error("target", "Chọn đơn vị sau sáp nhập.")
+            self.add_error("target", gettext("Chọn đơn vị sau sáp nhập."))
         if data.get("mode") == "new":
             for name in ("new_code", "new_name"):
                 if not (data.get(name) or "").strip():
-                    self.add_error(name, "Đơn vị mới cần mã và tên.")
+                    self.add_error(name, gettext("Đơn vị mới cần mã và tên."))
         return data
 
     def request_kwargs(self) -> dict:
@@ -104,8 +105,7 @@ def merger_new(request):
                 else:
                     messages.success(
                         request,
-                        f"Đã sáp nhập {merger.sources.count()} đơn vị vào {merger.target.name} từ ngày "
-                        f"{merger.effective_date:%d/%m/%Y}: {merger.summary.get('households', 0)} hộ đã chuyển.",
+                        gettext("Đã sáp nhập %(sources)s đơn vị vào %(name)s từ ngày %(effective_date)s: %(summary)s hộ đã chuyển.") % {"sources": merger.sources.count(), "name": merger.target.name, "effective_date": f"{merger.effective_date:%d/%m/%Y}", "summary": merger.summary.get('households', 0)},
                     )
                     return redirect("households:merger_detail", pk=merger.pk)
             preview = merger_preview(**kwargs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from households.forms import DateInput
 from households.models import AdministrativeUnit, Level
@@ -16,39 +17,39 @@ class MoneyInput(forms.TextInput):
     """Amounts typed as 1.500.000 or 1500000 (the service checks them)."""
 
     def __init__(self, **kwargs):
-        super().__init__(attrs={"inputmode": "numeric", "placeholder": "ví dụ 1.500.000", "autocomplete": "off", **kwargs})
+        super().__init__(attrs={"inputmode": "numeric", "placeholder": gettext("ví dụ 1.500.000"), "autocomplete": "off", **kwargs})
 
 
 class TaskUpdateForm(forms.Form):
-    status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), choices=TaskStatus.choices)
     progress = forms.IntegerField(
-        label="Tiến độ (%)", min_value=0, max_value=100,
+        label=gettext_lazy("Tiến độ (%)"), min_value=0, max_value=100,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5, "inputmode": "numeric"}),
-        error_messages={"min_value": "Tiến độ từ 0 đến 100%.", "max_value": "Tiến độ từ 0 đến 100%."},
+        error_messages={"min_value": gettext_lazy("Tiến độ từ 0 đến 100%."), "max_value": gettext_lazy("Tiến độ từ 0 đến 100%.")},
     )
     narrative = forms.CharField(
-        label="Kết quả thực hiện, khó khăn, kiến nghị", widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Ghi kết quả thực hiện (việc đã làm, khó khăn, kiến nghị)."},
+        label=gettext_lazy("Kết quả thực hiện, khó khăn, kiến nghị"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Ghi kết quả thực hiện (việc đã làm, khó khăn, kiến nghị).")},
     )
     evidence = forms.FileField(
-        label="Tài liệu kèm theo (không bắt buộc)", required=False,
-        help_text="Văn bản, báo cáo, biên bản, ảnh: pdf, doc(x), xls(x), odt, ods, jpg, png; tối đa 10 MB.",
+        label=gettext_lazy("Tài liệu kèm theo (không bắt buộc)"), required=False,
+        help_text=gettext_lazy("Văn bản, báo cáo, biên bản, ảnh: pdf, doc(x), xls(x), odt, ods, jpg, png; tối đa 10 MB."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SupportRecordForm(forms.Form):
     household = forms.CharField(
-        label="Mã hộ", max_length=32, error_messages={"required": "Nhập mã hộ được hỗ trợ."},
+        label=gettext_lazy("Mã hộ"), max_length=32, error_messages={"required": gettext_lazy("Nhập mã hộ được hỗ trợ.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    policy = forms.ModelChoiceField(label="Chính sách", queryset=None, error_messages={"required": "Chọn chính sách hỗ trợ."})
-    date = forms.DateField(label="Ngày hỗ trợ", input_formats=DATE_FORMATS, widget=DateInput(),
-                           error_messages={"invalid": "Ngày không hợp lệ (dd/mm/yyyy)."})
-    amount = forms.CharField(label="Số tiền, giá trị (đồng)", widget=MoneyInput(),
-                             error_messages={"required": "Chưa nhập số tiền."})
-    funding_source = forms.ChoiceField(label="Nguồn kinh phí", choices=FundingSource.choices)
-    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+    policy = forms.ModelChoiceField(label=gettext_lazy("Chính sách"), queryset=None, error_messages={"required": gettext_lazy("Chọn chính sách hỗ trợ.")})
+    date = forms.DateField(label=gettext_lazy("Ngày hỗ trợ"), input_formats=DATE_FORMATS, widget=DateInput(),
+                           error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")})
+    amount = forms.CharField(label=gettext_lazy("Số tiền, giá trị (đồng)"), widget=MoneyInput(),
+                             error_messages={"required": gettext_lazy("Chưa nhập số tiền.")})
+    funding_source = forms.ChoiceField(label=gettext_lazy("Nguồn kinh phí"), choices=FundingSource.choices)
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=255, required=False)
 
     def __init__(self, *args, policies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,16 +69,16 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 
 class FundAllocationForm(forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
-    program = forms.ModelChoiceField(label="Chương trình, nguồn vốn", queryset=FundProgram.objects.filter(active=True))
-    source = forms.ChoiceField(label="Nguồn kinh phí", choices=FundingSource.choices)
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    program = forms.ModelChoiceField(label=gettext_lazy("Chương trình, nguồn vốn"), queryset=FundProgram.objects.filter(active=True))
+    source = forms.ChoiceField(label=gettext_lazy("Nguồn kinh phí"), choices=FundingSource.choices)
     commune = CommuneChoiceField(
-        label="Xã", queryset=commune_choices(), required=False, empty_label="— Cấp huyện quản lý —",
-        help_text="Để trống khi kinh phí do huyện trực tiếp quản lý.",
+        label=gettext_lazy("Xã"), queryset=commune_choices(), required=False, empty_label=gettext_lazy("— Cấp huyện quản lý —"),
+        help_text=gettext_lazy("Để trống khi kinh phí do huyện trực tiếp quản lý."),
     )
-    allocated = forms.CharField(label="Kế hoạch vốn phân bổ (đồng)", widget=MoneyInput())
-    disbursed = forms.CharField(label="Đã giải ngân (đồng)", widget=MoneyInput(), required=False)
-    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+    allocated = forms.CharField(label=gettext_lazy("Kế hoạch vốn phân bổ (đồng)"), widget=MoneyInput())
+    disbursed = forms.CharField(label=gettext_lazy("Đã giải ngân (đồng)"), widget=MoneyInput(), required=False)
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

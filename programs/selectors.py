@@ -428,8 +428,8 @@ def support_rollup(*, qs: QuerySet[SupportRecord]) -> dict:
     raw = list(qs.values("commune_id").annotate(records=Count("id"), amount=Sum("amount"), households=Count("household_id", distinct=True)))
     from .models import FundingSource, SupportKind
 
-    sources = dict(FundingSource.choices)
-    kinds = dict(SupportKind.choices)
+    sources = {code: str(label) for code, label in FundingSource.choices}  # in the active language (Excel: Vietnamese)
+    kinds = {code: str(label) for code, label in SupportKind.choices}
     for r in by_source:
         r["label"] = sources.get(r["funding_source"], r["funding_source"])
     for r in by_kind:
@@ -544,7 +544,7 @@ def funds_rollup(*, qs: QuerySet[FundAllocation], year: int | None) -> dict:
     by_year = list(qs.values("year").annotate(**sums).order_by("year"))
     from .models import FundingSource
 
-    sources = dict(FundingSource.choices)
+    sources = {code: str(label) for code, label in FundingSource.choices}  # in the active language (Excel: Vietnamese)
     for r in by_program + by_source:
         r["source_label"] = sources.get(r["source"], r["source"])
     for r in by_program + by_source + by_commune + by_year + [total]:

@@ -20,12 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 MET, ON_TRACK, AT_RISK, MISSED = "met", "on_track", "at_risk", "missed"
 STATUS_LABELS = {
-    MET: "Đạt",
-    ON_TRACK: "Đúng tiến độ",
-    AT_RISK: "Có nguy cơ không đạt",
-    MISSED: "Không đạt",
+    MET: gettext_noop("Đạt"),
+    ON_TRACK: gettext_noop("Đúng tiến độ"),
+    AT_RISK: gettext_noop("Có nguy cơ không đạt"),
+    MISSED: gettext_noop("Không đạt"),
 }
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -80,7 +82,7 @@ class Progress:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status or "", "Chưa có số liệu")
+        return gettext(STATUS_LABELS.get(self.status or "", gettext_noop("Chưa có số liệu")))
 
 
 def _reached(avg: Decimal, value: Decimal, comparison: str) -> bool:

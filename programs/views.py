@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -58,7 +59,7 @@ def _is_commune_officer(user) -> bool:
 def plan_overview(request):
     plan = selectors.current_plan()
     if plan is None:
-        raise Http404("Chưa nạp Kế hoạch.")
+        raise Http404(gettext("Chưa nạp Kế hoạch."))
     duties = Duty.objects.filter(plan=plan).select_related("agency", "solution_group").prefetch_related("cooperating")
     agencies = []
     by_agency: dict[int, list[Duty]] = {}
@@ -164,7 +165,7 @@ def target_divide(request, pk: int):
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             current = {c.pk: v for c, v in values.items()}
         else:
-            messages.success(request, f"Đã lưu chỉ tiêu phân bổ cho các xã: {target.title}.")
+            messages.success(request, gettext("Đã lưu chỉ tiêu phân bổ cho các xã: %(title)s.") % {"title": target.title})
             return redirect("programs:target_detail", pk=target.pk)
     rows = [
         {"commune": c, "name": f"commune_{c.code}", "value": current.get(c.pk, ""), "errors": errors.get(f"commune_{c.code}", [])}
@@ -218,14 +219,14 @@ def tasks(request):
 def tasks_open_year(request):
     year = _int(request.POST.get("year"))
     if year is None:
-        messages.error(request, "Năm không hợp lệ.")
+        messages.error(request, gettext("Năm không hợp lệ."))
         return redirect("programs:tasks")
     try:
         created = services.tasks_open_year(year=year)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã giao {created} nhiệm vụ năm {year}." if created else f"Các nhiệm vụ năm {year} đã được giao trước đó.")
+        messages.success(request, (gettext("Đã giao %(created)s nhiệm vụ năm %(year)s.") % {"created": created, "year": year}) if created else (gettext("Các nhiệm vụ năm %(year)s đã được giao trước đó.") % {"year": year}))
     return redirect(f"{reverse('programs:tasks')}?year={year}")
 
 
@@ -242,7 +243,7 @@ def task_detail(request, pk: int):
     can_update = services.can_update_task(user, task)
     if request.method == "POST":
         if not can_update:
-            raise PermissionDenied("Bạn chỉ được báo cáo tiến độ nhiệm vụ của cơ quan, đơn vị mình.")
+            raise PermissionDenied(gettext("Bạn chỉ được báo cáo tiến độ nhiệm vụ của cơ quan, đơn vị mình."))
         form = TaskUpdateForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -256,7 +257,7 @@ def task_detail(request, pk: int):
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(request, "Đã ghi báo cáo tiến độ.")
+                messages.success(request, gettext("Đã ghi báo cáo tiến độ."))
                 return redirect("programs:task_detail", pk=task.pk)
     else:
         form = TaskUpdateForm(initial={"status": task.status if task.status != TaskStatus.NOT_STARTED else TaskStatus.IN_PROGRESS,
@@ -326,7 +327,7 @@ def support_list(request):
 def support_create(request):
     user = request.user
     if not services.can_record_support(user):
-        raise PermissionDenied("Bạn không có quyền ghi nhận hỗ trợ.")
+        raise PermissionDenied(gettext("Bạn không có quyền ghi nhận hỗ trợ."))
     policies = services.policies_for(user)
     household = None
     if request.method == "POST":
@@ -335,7 +336,7 @@ def support_create(request):
             data = form.cleaned_data
             household = scope(user, Household.objects.all()).filter(code=data["household"].strip()).first()
             if household is None:
-                form.add_error("household", "Không tìm thấy hộ có mã này trong phạm vi bạn được xem.")
+                form.add_error("household", gettext("Không tìm thấy hộ có mã này trong phạm vi bạn được xem."))
             else:
                 try:
                     record = services.support_record_create(
@@ -346,7 +347,7 @@ def support_create(request):
                     attach_errors(form, exc)
                 else:
                     messages.success(
-                        request, f"Đã ghi nhận hỗ trợ «{record.policy.name}» cho hộ {household.code}."
+                        request, gettext("Đã ghi nhận hỗ trợ «%(name)s» cho hộ %(code)s.") % {"name": record.policy.name, "code": household.code}
                     )
                     if request.POST.get("next") == "household":
                         return redirect("households:household_detail", code=household.code)
@@ -410,7 +411,7 @@ def funds(request):
 def fund_edit(request, pk: int | None = None):
     user = request.user
     if not services.can_enter_funds(user):
-        raise PermissionDenied("Chỉ Phòng Tài chính - Kế hoạch nhập phân bổ và giải ngân vốn.")
+        raise PermissionDenied(gettext("Chỉ Phòng Tài chính - Kế hoạch nhập phân bổ và giải ngân vốn."))
     allocation = get_object_or_404(scope(user, FundAllocation.objects.all()), pk=pk) if pk else None
     if request.method == "POST":
         form = FundAllocationForm(request.POST)
@@ -424,7 +425,7 @@ def fund_edit(request, pk: int | None = None):
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(request, f"Đã lưu: {saved}.")
+                messages.success(request, gettext("Đã lưu: %(saved)s.") % {"saved": saved})
                 return redirect(f"{reverse('programs:funds')}?year={saved.year}")
     elif allocation is not None:
         form = FundAllocationForm(initial={

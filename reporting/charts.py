@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 POOR = "#b3261e"
 NEAR_POOR = "#d98e04"
@@ -179,7 +180,7 @@ def _bar_chart(*, cid: str, layout: dict[str, int], rows, title, digits, suffix,
             f"{escape(reference[1])}</text>"
         )
     if not rows:
-        body.append(f'<text x="{width / 2:.0f}" y="{top + 18}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">Chưa có số liệu</text>')
+        body.append(f'<text x="{width / 2:.0f}" y="{top + 18}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">{escape(gettext("Chưa có số liệu"))}</text>')
         height = top + 30
     if legend:
         svg, h = _legend(legend, x0=4, y0=height + font + 4, width=width, font=font - 1)
@@ -239,7 +240,7 @@ def _stacked_chart(*, cid: str, layout: dict[str, int], rows, title, segments, r
         body.append(inner)
     height = top + len(rows) * row_h + 4
     if not rows:
-        body.append(f'<text x="{width / 2:.0f}" y="{top + 18}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">Chưa có số liệu</text>')
+        body.append(f'<text x="{width / 2:.0f}" y="{top + 18}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">{escape(gettext("Chưa có số liệu"))}</text>')
         height = top + 30
     svg, h = _legend([(lbl, color, "bar") for _, lbl, color in segments] + ([(rest, REST, "bar")] if rest else []),
                      x0=4, y0=height + font + 4, width=width, font=font - 1)
@@ -310,7 +311,7 @@ def _line_chart(*, cid: str, layout: dict[str, int], title, years, series, suffi
                 if s.get("labels"):
                     body.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="{font - 1}" text-anchor="middle" fill="{s["color"]}" font-weight="600">{number(v, 1)}</text>')
     if not values:
-        body.append(f'<text x="{width / 2:.0f}" y="{top + height_plot / 2:.0f}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">Chưa có số liệu</text>')
+        body.append(f'<text x="{width / 2:.0f}" y="{top + height_plot / 2:.0f}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">{escape(gettext("Chưa có số liệu"))}</text>')
     legend, h = _legend([(s["name"], s["color"], "dash" if s.get("dashed") else "line") for s in series],
                         x0=left, y0=bottom + 2 * font + 12, width=width, font=font - 1)
     body.append(legend)

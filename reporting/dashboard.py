@@ -21,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import has_role, role_required
@@ -37,12 +38,12 @@ REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFF
 
 
 class DashboardFilters(forms.Form):
-    year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100)
-    unit = forms.CharField(label="Đơn vị", required=False, max_length=16)
-    em = forms.BooleanField(label="Chỉ hộ dân tộc thiểu số", required=False)
-    area = forms.ChoiceField(label="Khu vực", required=False, choices=[("", "Thành thị và nông thôn"), *Area.choices])
-    basis = forms.ChoiceField(label="Số liệu", required=False, choices=list(selectors.BASES.items()))
-    structure = forms.ChoiceField(label="Đơn vị hành chính", required=False, choices=list(selectors.STRUCTURES.items()))
+    year = forms.IntegerField(label=gettext_lazy("Năm"), required=False, min_value=2000, max_value=2100)
+    unit = forms.CharField(label=gettext_lazy("Đơn vị"), required=False, max_length=16)
+    em = forms.BooleanField(label=gettext_lazy("Chỉ hộ dân tộc thiểu số"), required=False)
+    area = forms.ChoiceField(label=gettext_lazy("Khu vực"), required=False, choices=[("", gettext_lazy("Thành thị và nông thôn")), *Area.choices])
+    basis = forms.ChoiceField(label=gettext_lazy("Số liệu"), required=False, choices=[(k, gettext_lazy(v)) for k, v in selectors.BASES.items()])
+    structure = forms.ChoiceField(label=gettext_lazy("Đơn vị hành chính"), required=False, choices=[(k, gettext_lazy(v)) for k, v in selectors.STRUCTURES.items()])
 
 
 # --- tables: one structure for the page, the print and the Excel export ------------------------------------------
@@ -247,14 +248,14 @@ class Dashboard:
     @property
     def title(self) -> str:
         if self.scope.is_commune and self.scope.unit is not None:
-            return f"Tổng quan {self.scope.unit.name}"
-        return "Tổng quan toàn địa bàn huyện Sơn Dương"
+            return gettext("Tổng quan %(name)s") % {"name": self.scope.unit.name}
+        return gettext("Tổng quan toàn địa bàn huyện Sơn Dương")
 
     @property
     def filter_summary(self) -> str:
-        parts = [f"Năm {self.year}", selectors.BASES[self.basis], selectors.STRUCTURES[self.structure]]
+        parts = [gettext("Năm %(year)s") % {"year": self.year}, gettext(selectors.BASES[self.basis]), gettext(selectors.STRUCTURES[self.structure])]
         if self.em:
-            parts.append("chỉ hộ dân tộc thiểu số")
+            parts.append(gettext("chỉ hộ dân tộc thiểu số"))
         if self.area:
             parts.append(dict(Area.choices)[self.area].lower())
         return " · ".join(parts)
@@ -321,7 +322,7 @@ class Dashboard:
             }
         if only is not None:
             if only not in makers:
-                raise Http404("Không có bảng số liệu này.")
+                raise Http404(gettext("Không có bảng số liệu này."))
             return {"section": makers[only]()}
         if not self.scope.is_commune:
             del makers["registry"]
@@ -336,9 +337,9 @@ class Dashboard:
             "form_values": self.params(),
             "years": sorted(set(self.years_info["years"]) | {self.year}, reverse=True),
             "unit_choices": self.unit_choices(),
-            "area_choices": [("", "Thành thị và nông thôn"), *Area.choices],
-            "basis_choices": list(selectors.BASES.items()),
-            "structure_choices": list(selectors.STRUCTURES.items()),
+            "area_choices": [("", gettext("Thành thị và nông thôn")), *Area.choices],
+            "basis_choices": [(k, gettext(v)) for k, v in selectors.BASES.items()],
+            "structure_choices": [(k, gettext(v)) for k, v in selectors.STRUCTURES.items()],
         }
 
     def _target_value(self, metric: str) -> float | None:
@@ -348,12 +349,12 @@ class Dashboard:
     def _delta(self, change: float | None) -> dict[str, str]:
         prev = self.previous["year"] if self.previous else self.year - 1
         if change is None:
-            return {"text": f"Chưa có số liệu năm {prev} để so sánh", "css": "muted"}
+            return {"text": gettext("Chưa có số liệu năm %(prev)s để so sánh") % {"prev": prev}, "css": "muted"}
         if change < 0:
-            return {"text": f"▼ giảm {charts.number(-change, 2)} điểm % so với năm {prev}", "css": "delta-good"}
+            return {"text": gettext("▼ giảm %(number)s điểm %% so với năm %(prev)s") % {"number": charts.number(-change, 2), "prev": prev}, "css": "delta-good"}
         if change > 0:
-            return {"text": f"▲ tăng {charts.number(change, 2)} điểm % so với năm {prev}", "css": "delta-bad"}
-        return {"text": f"không đổi so với năm {prev}", "css": "muted"}
+            return {"text": gettext("▲ tăng %(number)s điểm %% so với năm %(prev)s") % {"number": charts.number(change, 2), "prev": prev}, "css": "delta-bad"}
+        return {"text": gettext("không đổi so với năm %(prev)s") % {"prev": prev}, "css": "muted"}
 
     def _status(self, metric: str) -> dict[str, str] | None:
         target = self.target_now.get(metric)
@@ -361,9 +362,9 @@ class Dashboard:
             return None
         st = selectors.target_status(trend=self.trend, target=target, year=self.year)
         css = {"met": "badge-ok", "on_track": "badge-ok", "at_risk": "badge-warn", "missed": "badge-bad"}.get(st["status"] or "", "")
-        detail = f"chỉ tiêu giảm {charts.number(target['value'], 0)} điểm/năm"
+        detail = gettext("chỉ tiêu giảm %(number)s điểm/năm") % {"number": charts.number(target['value'], 0)}
         if st["actual"] is not None:
-            detail += f"; bình quân đã giảm {charts.number(st['actual'], 2)} điểm/năm từ {target['baseline_year']}"
+            detail += (gettext("; bình quân đã giảm %(number)s điểm/năm từ %(baseline_year)s") % {"number": charts.number(st['actual'], 2), "baseline_year": target['baseline_year']})
         return {"text": st["label"], "css": css, "detail": detail, "status": st["status"] or ""}
 
     def headline(self) -> list[dict[str, Any]]:
@@ -375,32 +376,32 @@ class Dashboard:
             return f"{charts.number(value, 2)} %" if value is not None else "—"
 
         cards = [
-            {"key": "poor", "label": "Hộ nghèo", "value": charts.number(cur["poor"]), "href": self.category_url(classification="poor"),
-             "small": f"hộ · tỷ lệ {rate_text(cur['poor_rate'])}", "delta": self._delta(cur["poor_rate_change"]),
+            {"key": "poor", "label": gettext("Hộ nghèo"), "value": charts.number(cur["poor"]), "href": self.category_url(classification="poor"),
+             "small": gettext("hộ · tỷ lệ %(rate_text)s") % {"rate_text": rate_text(cur['poor_rate'])}, "delta": self._delta(cur["poor_rate_change"]),
              "badge": self._status("poverty_rate_reduction")},
-            {"key": "near_poor", "label": "Hộ cận nghèo", "value": charts.number(cur["near_poor"]),
-             "href": self.category_url(classification="near_poor"), "small": f"hộ · tỷ lệ {rate_text(cur['near_poor_rate'])}",
+            {"key": "near_poor", "label": gettext("Hộ cận nghèo"), "value": charts.number(cur["near_poor"]),
+             "href": self.category_url(classification="near_poor"), "small": gettext("hộ · tỷ lệ %(rate_text)s") % {"rate_text": rate_text(cur['near_poor_rate'])},
              "delta": self._delta(cur["near_poor_rate_change"])},
         ]
         if not self.em:
-            cards.append({"key": "em_poor", "label": "Hộ nghèo dân tộc thiểu số", "value": charts.number(em["poor"]),
-                          "small": f"hộ · {rate_text(em['poor_rate'])} số hộ DTTS", "delta": self._delta(em.get("poor_rate_change")),
+            cards.append({"key": "em_poor", "label": gettext("Hộ nghèo dân tộc thiểu số"), "value": charts.number(em["poor"]),
+                          "small": gettext("hộ · %(rate_text)s số hộ DTTS") % {"rate_text": rate_text(em['poor_rate'])}, "delta": self._delta(em.get("poor_rate_change")),
                           "badge": self._status("ethnic_minority_poverty_rate_reduction")})
         cards.append({
-            "key": "moves", "label": "Biến động trong năm",
+            "key": "moves", "label": gettext("Biến động trong năm"),
             "parts": [
-                (charts.number(cur["escaped_poverty"]), "thoát nghèo", self.category_url(change=Change.ESCAPED_POVERTY)),
-                (charts.number(cur["newly_poor"]), "phát sinh", self.category_url(change=Change.NEWLY_POOR)),
-                (charts.number(cur["fell_back_poor"]), "tái nghèo", self.category_url(change=Change.FELL_BACK_POOR)),
+                (charts.number(cur["escaped_poverty"]), gettext("thoát nghèo"), self.category_url(change=Change.ESCAPED_POVERTY)),
+                (charts.number(cur["newly_poor"]), gettext("phát sinh"), self.category_url(change=Change.NEWLY_POOR)),
+                (charts.number(cur["fell_back_poor"]), gettext("tái nghèo"), self.category_url(change=Change.FELL_BACK_POOR)),
             ],
         })
-        cards.append({"key": "households", "label": "Số hộ được tính", "value": charts.number(cur["households"]),
-                      "delta": {"text": selectors.BASES[self.basis], "css": "muted"}})
+        cards.append({"key": "households", "label": gettext("Số hộ được tính"), "value": charts.number(cur["households"]),
+                      "delta": {"text": gettext(selectors.BASES[self.basis]), "css": "muted"}})
         lag = getattr(self, "lagging", None)
         if lag and lag["target"] is not None and lag["of"]:
-            cards.append({"key": "lagging", "label": f"{lag['noun'].capitalize()} giảm chưa đạt {charts.number(lag['target'], 0)} điểm",
+            cards.append({"key": "lagging", "label": gettext("%(capitalize)s giảm chưa đạt %(number)s điểm") % {"capitalize": lag['noun'].capitalize(), "number": charts.number(lag['target'], 0)},
                           "value": charts.number(lag["count"]), "small": f"/ {lag['of']}", "css": "delta-bad" if lag["count"] else "",
-                          "delta": {"text": f"so với năm {self.year - 1}", "css": "muted"}})
+                          "delta": {"text": gettext("so với năm %(value)s") % {"value": self.year - 1}, "css": "muted"}})
         return cards
 
     def section_units(self) -> Section:
@@ -411,14 +412,14 @@ class Dashboard:
         target = self._target_value("poverty_rate_reduction")
         em_target = self._target_value("ethnic_minority_poverty_rate_reduction")
         lagging = 0
-        noun = "thôn, tổ dân phố" if by_village else "xã"
+        noun = gettext("thôn, tổ dân phố") if by_village else gettext("xã")
         table = Table(
             "units",
-            f"Tỷ lệ hộ nghèo theo {noun}, năm {self.year}",
-            [Column("Mã"), Column("Thôn, tổ dân phố" if by_village else "Xã, thị trấn"), Column("Số hộ", "int"),
-             Column("Hộ nghèo", "int"), Column("Tỷ lệ hộ nghèo (%)", "pct"), Column(f"Thay đổi so với {self.year - 1} (điểm %)", "pts"),
-             Column("Hộ cận nghèo", "int"), Column("Tỷ lệ cận nghèo (%)", "pct"),
-             Column("Hộ nghèo DTTS", "int"), Column("Tỷ lệ nghèo DTTS (%)", "pct"), Column("Ghi chú")],
+            gettext("Tỷ lệ hộ nghèo theo %(noun)s, năm %(year)s") % {"noun": noun, "year": self.year},
+            [Column(gettext("Mã")), Column(gettext("Thôn, tổ dân phố") if by_village else gettext("Xã, thị trấn")), Column(gettext("Số hộ"), "int"),
+             Column(gettext("Hộ nghèo"), "int"), Column(gettext("Tỷ lệ hộ nghèo (%)"), "pct"), Column(gettext("Thay đổi so với %(value)s (điểm %%)") % {"value": self.year - 1}, "pts"),
+             Column(gettext("Hộ cận nghèo"), "int"), Column(gettext("Tỷ lệ cận nghèo (%)"), "pct"),
+             Column(gettext("Hộ nghèo DTTS"), "int"), Column(gettext("Tỷ lệ nghèo DTTS (%)"), "pct"), Column(gettext("Ghi chú"))],
             link_col=1,
         )
         chart_rows = []
@@ -433,13 +434,13 @@ class Dashboard:
             name = u["name"]
             verdict = []
             if lag:
-                verdict.append(f"Giảm chưa đạt {charts.number(target, 0)} điểm")
+                verdict.append(gettext("Giảm chưa đạt %(number)s điểm") % {"number": charts.number(target, 0)})
             if em_lag:
-                verdict.append(f"DTTS giảm chưa đạt {charts.number(em_target, 0)} điểm")
+                verdict.append(gettext("DTTS giảm chưa đạt %(number)s điểm") % {"number": charts.number(em_target, 0)})
             if u.get("difficult_parts"):
-                verdict.insert(0, "Gồm xã ĐBKK " + ", ".join(u["difficult_parts"]))
+                verdict.insert(0, gettext("Gồm xã ĐBKK ") + ", ".join(u["difficult_parts"]))
             elif u.get("extremely_difficult"):
-                verdict.insert(0, "Xã ĐBKK")
+                verdict.insert(0, gettext("Xã ĐBKK"))
             table.add(
                 u.get("code", ""), name, r["households"], r["poor"], r["poor_rate"], change, r["near_poor"], r["near_poor_rate"],
                 r["ethnic_minority"]["poor"], r["ethnic_minority"]["poor_rate"],
@@ -456,32 +457,32 @@ class Dashboard:
             })
         cur = getattr(self, "current", None)
         if cur is not None:
-            table.set_total("", "Toàn địa bàn" if not by_village else "Toàn xã", cur["households"], cur["poor"], cur["poor_rate"],
+            table.set_total("", gettext("Toàn địa bàn") if not by_village else gettext("Toàn xã"), cur["households"], cur["poor"], cur["poor_rate"],
                             cur["poor_rate_change"], cur["near_poor"], cur["near_poor_rate"],
                             cur["ethnic_minority"]["poor"], cur["ethnic_minority"]["poor_rate"], "")
         self.lagging = {"count": lagging, "of": len(rows), "target": target, "noun": noun}
         reference = (cur["poor_rate"], f"Chung {charts.number(cur['poor_rate'], 2)} %") if cur and cur["poor_rate"] is not None else None
-        legend = [("Xã đặc biệt khó khăn (Kế hoạch, mục III.3)", charts.POOR, "hatch")] if not by_village else None
+        legend = [(gettext("Xã đặc biệt khó khăn (Kế hoạch, mục III.3)"), charts.POOR, "hatch")] if not by_village else None
         chart = charts.bar_chart(
             chart_rows, cid="units", title=table.title, reference=reference, legend=legend,
-            desc=f"Sắp xếp từ cao xuống thấp; ▼▲: thay đổi so với năm {self.year - 1} (điểm %).",
+            desc=gettext("Sắp xếp từ cao xuống thấp; ▼▲: thay đổi so với năm %(value)s (điểm %%).") % {"value": self.year - 1},
         )
         note = (
-            "Bấm vào một xã để xem tổng quan của xã. " if not by_village else
-            ("Bấm vào một thôn để xem các hộ được tính của thôn. " if self.links_to_registry else "")
-        ) + (selectors.STRUCTURES[self.structure] + "." if not by_village else "")
+            gettext("Bấm vào một xã để xem tổng quan của xã. ") if not by_village else
+            (gettext("Bấm vào một thôn để xem các hộ được tính của thôn. ") if self.links_to_registry else "")
+        ) + (gettext(selectors.STRUCTURES[self.structure]) + "." if not by_village else "")
         return Section("units", table.title, chart, [table], note=note, wide=True)
 
     def section_registry(self) -> Section:
         rows = selectors.registry_by_village(unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
-        title = "Hộ gia đình theo thôn (sổ hộ hiện nay)"
-        table = Table("registry", title, [Column("Mã"), Column("Thôn, tổ dân phố"), Column("Số hộ", "int")], link_col=1)
+        title = gettext("Hộ gia đình theo thôn (sổ hộ hiện nay)")
+        table = Table("registry", title, [Column(gettext("Mã")), Column(gettext("Thôn, tổ dân phố")), Column(gettext("Số hộ"), "int")], link_col=1)
         for r in rows:
             table.add(r["unit"]["code"], r["unit"]["name"], r["households"], href=self.registry_url(village=r["unit"]))
-        table.set_total("", "Tổng", sum(r["households"] for r in rows))
+        table.set_total("", gettext("Tổng"), sum(r["households"] for r in rows))
         chart = charts.bar_chart([{"label": r["unit"]["name"], "value": r["households"], "href": self.registry_url(village=r["unit"])} for r in rows],
-                                 cid="registry", title=title, digits=0, suffix=" hộ", color=charts.NEUTRAL)
-        note = "Bấm vào một thôn để mở danh sách hộ của thôn." if self.links_to_registry else ""
+                                 cid="registry", title=title, digits=0, suffix=gettext(" hộ"), color=charts.NEUTRAL)
+        note = gettext("Bấm vào một thôn để mở danh sách hộ của thôn.") if self.links_to_registry else ""
         return Section("registry", title, chart, [table], note=note)
 
     def section_trend(self) -> Section:
@@ -491,102 +492,101 @@ class Dashboard:
         target_by_year = {p["year"]: p["target"] for p in path}
         em_target_by_year = {p["year"]: p["target"] for p in em_path}
         series = [
-            {"name": "Tỷ lệ hộ nghèo", "values": {r["year"]: r["poor_rate"] for r in self.trend}, "color": charts.POOR, "labels": True},
-            {"name": "Lộ trình theo chỉ tiêu", "values": target_by_year, "color": charts.TARGET, "dashed": True},
-            {"name": "Tỷ lệ hộ cận nghèo", "values": {r["year"]: r["near_poor_rate"] for r in self.trend}, "color": charts.NEAR_POOR},
+            {"name": gettext("Tỷ lệ hộ nghèo"), "values": {r["year"]: r["poor_rate"] for r in self.trend}, "color": charts.POOR, "labels": True},
+            {"name": gettext("Lộ trình theo chỉ tiêu"), "values": target_by_year, "color": charts.TARGET, "dashed": True},
+            {"name": gettext("Tỷ lệ hộ cận nghèo"), "values": {r["year"]: r["near_poor_rate"] for r in self.trend}, "color": charts.NEAR_POOR},
         ]
         if not self.em:
             series += [
-                {"name": "Tỷ lệ hộ nghèo DTTS", "values": {r["year"]: r["ethnic_minority"]["poor_rate"] for r in self.trend}, "color": charts.ETHNIC},
-                {"name": "Lộ trình DTTS", "values": em_target_by_year, "color": charts.ETHNIC, "dashed": True},
+                {"name": gettext("Tỷ lệ hộ nghèo DTTS"), "values": {r["year"]: r["ethnic_minority"]["poor_rate"] for r in self.trend}, "color": charts.ETHNIC},
+                {"name": gettext("Lộ trình DTTS"), "values": em_target_by_year, "color": charts.ETHNIC, "dashed": True},
             ]
-        title = f"Tỷ lệ hộ nghèo từ năm {years[0]} đến {years[-1]} và lộ trình chỉ tiêu"
+        title = gettext("Tỷ lệ hộ nghèo từ năm %(years)s đến %(years2)s và lộ trình chỉ tiêu") % {"years": years[0], "years2": years[-1]}
         chart = charts.line_chart(cid="trend", title=title, years=years, series=series)
         table = Table("trend", title, [
-            Column("Năm", "year"), Column("Số hộ", "int"), Column("Hộ nghèo", "int"), Column("Tỷ lệ hộ nghèo (%)", "pct"),
-            Column("Thay đổi (điểm %)", "pts"), Column("Lộ trình chỉ tiêu (%)", "pct"), Column("Hộ cận nghèo", "int"),
-            Column("Tỷ lệ cận nghèo (%)", "pct"), Column("Tỷ lệ nghèo DTTS (%)", "pct"), Column("Lộ trình DTTS (%)", "pct"),
+            Column(gettext("Năm"), "year"), Column(gettext("Số hộ"), "int"), Column(gettext("Hộ nghèo"), "int"), Column(gettext("Tỷ lệ hộ nghèo (%)"), "pct"),
+            Column(gettext("Thay đổi (điểm %)"), "pts"), Column(gettext("Lộ trình chỉ tiêu (%)"), "pct"), Column(gettext("Hộ cận nghèo"), "int"),
+            Column(gettext("Tỷ lệ cận nghèo (%)"), "pct"), Column(gettext("Tỷ lệ nghèo DTTS (%)"), "pct"), Column(gettext("Lộ trình DTTS (%)"), "pct"),
         ])
         for r in self.trend:
             table.add(r["year"], r["households"], r["poor"], r["poor_rate"], r["poor_rate_change"], target_by_year.get(r["year"]),
                       r["near_poor"], r["near_poor_rate"], r["ethnic_minority"]["poor_rate"], em_target_by_year.get(r["year"]))
         note = " ".join(
-            f"{t['title']} (năm gốc {t['baseline_year']}{'' if t['source'] == 'programs' else ', theo Kế hoạch'})."
+            (gettext("%(title)s (năm gốc %(baseline_year)s%(value)s).") % {"title": t['title'], "baseline_year": t['baseline_year'], "value": '' if t['source'] == 'programs' else gettext(', theo Kế hoạch')})
             for t in self.targets if t["baseline_year"] < self.year
         )
         if self.em or self.area:
-            note += " Đang lọc một nhóm hộ: lộ trình tính từ tỷ lệ của nhóm này, chỉ để tham khảo."
+            note += gettext(" Đang lọc một nhóm hộ: lộ trình tính từ tỷ lệ của nhóm này, chỉ để tham khảo.")
         return Section("trend", title, chart, [table], note=note)
 
     def section_movements(self) -> Section:
         m = selectors.movements(year=self.year, rows=self.cube, **self.common)
         c, p, n = m["changes"], m["poor"], m["near_poor"]
-        title = f"Biến động hộ nghèo, hộ cận nghèo năm {self.year}"
+        title = gettext("Biến động hộ nghèo, hộ cận nghèo năm %(year)s") % {"year": self.year}
         kinds = [
-            (Change.ESCAPED_POVERTY, "Thoát nghèo", charts.TARGET),
-            (Change.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo", "#4f9a5f"),
-            (Change.NEWLY_POOR, "Hộ nghèo phát sinh", charts.POOR),
-            (Change.FELL_BACK_POOR, "Tái nghèo", "#7a1a12"),
-            (Change.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo", "#d0574f"),
-            (Change.NEWLY_NEAR_POOR, "Cận nghèo phát sinh", charts.NEAR_POOR),
-            (Change.FELL_BACK_NEAR_POOR, "Tái cận nghèo", "#9a6200"),
+            (Change.ESCAPED_POVERTY, gettext("Thoát nghèo"), charts.TARGET),
+            (Change.ESCAPED_NEAR_POVERTY, gettext("Thoát cận nghèo"), "#4f9a5f"),
+            (Change.NEWLY_POOR, gettext("Hộ nghèo phát sinh"), charts.POOR),
+            (Change.FELL_BACK_POOR, gettext("Tái nghèo"), "#7a1a12"),
+            (Change.NEAR_POOR_TO_POOR, gettext("Cận nghèo thành nghèo"), "#d0574f"),
+            (Change.NEWLY_NEAR_POOR, gettext("Cận nghèo phát sinh"), charts.NEAR_POOR),
+            (Change.FELL_BACK_NEAR_POOR, gettext("Tái cận nghèo"), "#9a6200"),
         ]
         chart_rows = [{"label": label, "value": c.get(code, 0), "color": color, "href": self.category_url(change=code)} for code, label, color in kinds]
-        chart = charts.bar_chart(chart_rows, cid="movements", title=title, digits=0, suffix=" hộ")
-        table = Table("movements", title, [Column("Biến động"), Column("Hộ nghèo", "int"), Column("Hộ cận nghèo", "int")])
+        chart = charts.bar_chart(chart_rows, cid="movements", title=title, digits=0, suffix=gettext(" hộ"))
+        table = Table("movements", title, [Column(gettext("Biến động")), Column(gettext("Hộ nghèo"), "int"), Column(gettext("Hộ cận nghèo"), "int")])
         for label, a, b in [
-            (f"Đầu năm (cuối năm {self.year - 1})", p["start"], n["start"]),
-            ("Không thay đổi", p["stayed"], n["stayed"]),
-            ("Thoát nghèo, thành hộ cận nghèo", p["escaped_to_near_poor"], None),
-            ("Thoát nghèo, trên chuẩn cận nghèo", p["escaped_above_near_poor"], None),
-            ("Thoát cận nghèo", None, n["escaped"]),
-            ("Hộ cận nghèo thành hộ nghèo", p["near_poor_to_poor"], n["to_poor"]),
-            ("Hộ nghèo thành hộ cận nghèo", None, n["from_poor"]),
-            ("Tái nghèo, tái cận nghèo", p["fell_back"], n["fell_back"]),
-            ("Phát sinh mới", p["newly_poor"], n["newly_near_poor"]),
-            ("Tăng khác (rà soát lần đầu: chuyển đến, tách hộ)", p["other_increase"], n["other_increase"]),
-            ("Giảm khác (không còn được rà soát: chuyển đi, nhập hộ)", p["other_decrease"], n["other_decrease"]),
+            (gettext("Đầu năm (cuối năm %(value)s)") % {"value": self.year - 1}, p["start"], n["start"]),
+            (gettext("Không thay đổi"), p["stayed"], n["stayed"]),
+            (gettext("Thoát nghèo, thành hộ cận nghèo"), p["escaped_to_near_poor"], None),
+            (gettext("Thoát nghèo, trên chuẩn cận nghèo"), p["escaped_above_near_poor"], None),
+            (gettext("Thoát cận nghèo"), None, n["escaped"]),
+            (gettext("Hộ cận nghèo thành hộ nghèo"), p["near_poor_to_poor"], n["to_poor"]),
+            (gettext("Hộ nghèo thành hộ cận nghèo"), None, n["from_poor"]),
+            (gettext("Tái nghèo, tái cận nghèo"), p["fell_back"], n["fell_back"]),
+            (gettext("Phát sinh mới"), p["newly_poor"], n["newly_near_poor"]),
+            (gettext("Tăng khác (rà soát lần đầu: chuyển đến, tách hộ)"), p["other_increase"], n["other_increase"]),
+            (gettext("Giảm khác (không còn được rà soát: chuyển đi, nhập hộ)"), p["other_decrease"], n["other_decrease"]),
         ]:
             table.add(label, a, b)
-        table.set_total(f"Cuối năm {self.year}", p["end"], n["end"])
-        note = (f"Ra vào lại (tái nghèo, tái cận nghèo): {charts.number(m['rotating'])} hộ — Kế hoạch mục IV.13 yêu cầu "
-                "phát hiện hộ ra vào để hưởng chính sách.")
+        table.set_total(gettext("Cuối năm %(year)s") % {"year": self.year}, p["end"], n["end"])
+        note = (gettext("Ra vào lại (tái nghèo, tái cận nghèo): %(number)s hộ — Kế hoạch mục IV.13 yêu cầu phát hiện hộ ra vào để hưởng chính sách.") % {"number": charts.number(m['rotating'])})
         return Section("movements", title, chart, [table], note=note)
 
     def section_deprivations(self) -> Section:
         d = selectors.deprivations(year=self.year, **self.common)
         self.poor_counted = d["households"]
-        title = f"Hộ nghèo thiếu hụt theo chỉ số, năm {self.year}"
+        title = gettext("Hộ nghèo thiếu hụt theo chỉ số, năm %(year)s") % {"year": self.year}
         rows = [{"label": f"{i['code']}. {i['name']}", "value": i["percent"]} for i in d["indicators"]]
         chart = charts.bar_chart(rows, cid="deprivations", title=title, color=charts.BLUE, max_value=100,
-                                 desc=f"Phần trăm trong {charts.number(d['households'])} hộ nghèo.")
-        table = Table("deprivations", title, [Column("Mã"), Column("Chỉ số"), Column("Chiều thiếu hụt"),
-                                              Column("Số hộ nghèo thiếu hụt", "int"), Column("Tỷ lệ (%)", "pct")])
+                                 desc=gettext("Phần trăm trong %(number)s hộ nghèo.") % {"number": charts.number(d['households'])})
+        table = Table("deprivations", title, [Column(gettext("Mã")), Column(gettext("Chỉ số")), Column(gettext("Chiều thiếu hụt")),
+                                              Column(gettext("Số hộ nghèo thiếu hụt"), "int"), Column(gettext("Tỷ lệ (%)"), "pct")])
         for i in d["indicators"]:
             table.add(i["code"], i["name"], i["dimension_name"], i["households"], i["percent"])
-        table.set_total("", "Hộ nghèo", f"{charts.number(d['total_deprivations'])} lượt thiếu hụt", d["households"], None)
-        return Section("deprivations", title, chart, [table], note="Chuẩn nghèo đa chiều áp dụng cho năm rà soát (Nghị định 07/2021/NĐ-CP).")
+        table.set_total("", gettext("Hộ nghèo"), gettext("%(number)s lượt thiếu hụt") % {"number": charts.number(d['total_deprivations'])}, d["households"], None)
+        return Section("deprivations", title, chart, [table], note=gettext("Chuẩn nghèo đa chiều áp dụng cho năm rà soát (Nghị định 07/2021/NĐ-CP)."))
 
     def section_causes(self) -> Section:
         c = selectors.causes(year=self.year, households=getattr(self, "poor_counted", None), **self.common)
-        title = f"Nguyên nhân nghèo, năm {self.year}"
+        title = gettext("Nguyên nhân nghèo, năm %(year)s") % {"year": self.year}
         items = sorted(c["causes"], key=lambda x: -x["households"])
         chart = charts.bar_chart([{"label": x["name"], "value": x["percent"]} for x in items], cid="causes", title=title,
-                                 color=charts.NEUTRAL, max_value=100, desc=f"Phần trăm trong {charts.number(c['households'])} hộ nghèo; một hộ có thể nêu nhiều nguyên nhân.")
-        table = Table("causes", title, [Column("Nguyên nhân"), Column("Số hộ nghèo", "int"), Column("Tỷ lệ (%)", "pct")])
+                                 color=charts.NEUTRAL, max_value=100, desc=gettext("Phần trăm trong %(number)s hộ nghèo; một hộ có thể nêu nhiều nguyên nhân.") % {"number": charts.number(c['households'])})
+        table = Table("causes", title, [Column(gettext("Nguyên nhân")), Column(gettext("Số hộ nghèo"), "int"), Column(gettext("Tỷ lệ (%)"), "pct")])
         for x in items:
             table.add(x["name"], x["households"], x["percent"])
-        table.set_total("Tổng số hộ nghèo", c["households"], None)
-        return Section("causes", title, chart, [table], note="Một hộ có thể nêu nhiều nguyên nhân.")
+        table.set_total(gettext("Tổng số hộ nghèo"), c["households"], None)
+        return Section("causes", title, chart, [table], note=gettext("Một hộ có thể nêu nhiều nguyên nhân."))
 
     def section_progress(self) -> Section:
         p = selectors.review_progress(
             year=self.activity_year, unit_ids=self.scope.unit_ids, ethnic_minority_only=self.em, area=self.area or None,
             by=self.by, structure=CURRENT, user=self.user, units=self.units, rows=self.cube,
         )
-        title = f"Tiến độ rà soát năm {self.activity_year}"
-        steps = [("confirmed", "Huyện đã xác nhận", "#185c28"), ("recognised", "Xã đã công nhận", "#4f9a5f"),
-                 ("in_village", "Họp thôn, niêm yết", charts.BLUE), ("surveying", "Đang rà soát", charts.NEAR_POOR)]
+        title = gettext("Tiến độ rà soát năm %(activity_year)s") % {"activity_year": self.activity_year}
+        steps = [("confirmed", gettext("Huyện đã xác nhận"), "#185c28"), ("recognised", gettext("Xã đã công nhận"), "#4f9a5f"),
+                 ("in_village", gettext("Họp thôn, niêm yết"), charts.BLUE), ("surveying", gettext("Đang rà soát"), charts.NEAR_POOR)]
         rows = sorted(p["rows"], key=lambda r: (r["percent_official"] or 0, r["unit"]["name"]))
         chart_rows = [{
             "label": r["unit"]["short_name"] if self.by == "commune" else r["unit"]["name"],
@@ -595,114 +595,114 @@ class Dashboard:
             "note": f"{charts.number(r['percent_official'], 0)} %" if r["percent_official"] is not None else "—",
             "href": self.commune_url(r["unit"]) if self.by == "commune" else "",
         } for r in rows]
-        chart = charts.stacked_chart(chart_rows, cid="progress", title=title, segments=steps, rest="Chưa có phiếu",
-                                     desc="Tỷ lệ: số hộ đã được xã công nhận hoặc huyện xác nhận trên số hộ trong sổ hộ.")
+        chart = charts.stacked_chart(chart_rows, cid="progress", title=title, segments=steps, rest=gettext("Chưa có phiếu"),
+                                     desc=gettext("Tỷ lệ: số hộ đã được xã công nhận hoặc huyện xác nhận trên số hộ trong sổ hộ."))
         table = Table("progress", title, [
-            Column("Mã"), Column("Xã, thị trấn" if self.by == "commune" else "Thôn, tổ dân phố"), Column("Hộ trong sổ", "int"),
-            Column("Đã có phiếu", "int"), Column("Đang rà soát", "int"), Column("Họp thôn, niêm yết", "int"),
-            Column("Xã đã công nhận", "int"), Column("Huyện đã xác nhận", "int"), Column("Đã công nhận (%)", "pct"),
+            Column(gettext("Mã")), Column(gettext("Xã, thị trấn") if self.by == "commune" else gettext("Thôn, tổ dân phố")), Column(gettext("Hộ trong sổ"), "int"),
+            Column(gettext("Đã có phiếu"), "int"), Column(gettext("Đang rà soát"), "int"), Column(gettext("Họp thôn, niêm yết"), "int"),
+            Column(gettext("Xã đã công nhận"), "int"), Column(gettext("Huyện đã xác nhận"), "int"), Column(gettext("Đã công nhận (%)"), "pct"),
         ], link_col=1)
         for r in rows:
             table.add(r["unit"].get("code", ""), r["unit"]["name"], r["expected"], r["reviews"], r["surveying"], r["in_village"],
                       r["recognised"], r["confirmed"], r["percent_official"],
                       href=self.commune_url(r["unit"]) if self.by == "commune" else "")
         t = p["total"]
-        table.set_total("", "Tổng", t["expected"], t["reviews"], t["surveying"], t["in_village"], t["recognised"], t["confirmed"], t["percent_official"])
-        note = "Các bước theo Quyết định 24/2021/QĐ-TTg, Điều 4: rà soát, họp thôn, niêm yết, xã công nhận, huyện xác nhận."
+        table.set_total("", gettext("Tổng"), t["expected"], t["reviews"], t["surveying"], t["in_village"], t["recognised"], t["confirmed"], t["percent_official"])
+        note = gettext("Các bước theo Quyết định 24/2021/QĐ-TTg, Điều 4: rà soát, họp thôn, niêm yết, xã công nhận, huyện xác nhận.")
         if self.em or self.area:
-            note += " Khi lọc một nhóm hộ, tỷ lệ tính trên số phiếu của nhóm (không có số hộ trong sổ)."
+            note += gettext(" Khi lọc một nhóm hộ, tỷ lệ tính trên số phiếu của nhóm (không có số hộ trong sổ).")
         return Section("progress", title, chart, [table], note=note)
 
     def section_deadlines(self) -> Section:
-        title = f"Báo cáo định kỳ năm {self.activity_year}: ai chậm, ai đúng hạn"
+        title = gettext("Báo cáo định kỳ năm %(activity_year)s: ai chậm, ai đúng hạn") % {"activity_year": self.activity_year}
         d = selectors.deadline_compliance(year=self.activity_year, unit_ids=self.scope.unit_ids, user=self.user)
         if d is None:
-            return Section("deadlines", title, gap="Chưa có dữ liệu hạn nộp báo cáo (phân hệ báo cáo định kỳ chưa cài đặt).")
+            return Section("deadlines", title, gap=gettext("Chưa có dữ liệu hạn nộp báo cáo (phân hệ báo cáo định kỳ chưa cài đặt)."))
         not_due = max(d["open"] - d["overdue"], 0)
         chart = charts.bar_chart([
-            {"label": "Nộp đúng hạn", "value": d["on_time"], "color": charts.TARGET},
-            {"label": "Nộp muộn", "value": d["late"], "color": charts.NEAR_POOR},
-            {"label": "Quá hạn, chưa nộp", "value": d["overdue"], "color": charts.POOR},
-            {"label": "Chưa nộp, chưa đến hạn", "value": not_due, "color": charts.NEUTRAL},
+            {"label": gettext("Nộp đúng hạn"), "value": d["on_time"], "color": charts.TARGET},
+            {"label": gettext("Nộp muộn"), "value": d["late"], "color": charts.NEAR_POOR},
+            {"label": gettext("Quá hạn, chưa nộp"), "value": d["overdue"], "color": charts.POOR},
+            {"label": gettext("Chưa nộp, chưa đến hạn"), "value": not_due, "color": charts.NEUTRAL},
         ], cid="deadlines", title=title, digits=0, suffix="")
-        table = Table("deadlines", "Báo cáo nộp muộn hoặc quá hạn", [
-            Column("Đơn vị"), Column("Báo cáo"), Column("Hạn nộp", "date"), Column("Tình trạng"),
+        table = Table("deadlines", gettext("Báo cáo nộp muộn hoặc quá hạn"), [
+            Column(gettext("Đơn vị")), Column(gettext("Báo cáo")), Column(gettext("Hạn nộp"), "date"), Column(gettext("Tình trạng")),
         ])
         for r in d["rows"]:
-            state = "Quá hạn, chưa nộp" if r["overdue"] else ("Nộp muộn" if r["on_time"] is False else r["state_label"])
+            state = gettext("Quá hạn, chưa nộp") if r["overdue"] else (gettext("Nộp muộn") if r["on_time"] is False else r["state_label"])
             table.add(r["owner"], r["kind"], r["due_date"], state, css="lagging" if r["overdue"] else "")
         try:
             link = reverse("reporting:obligations")
         except NoReverseMatch:  # pragma: no cover
             link = ""
-        note = f"{charts.number(d['total'])} nghĩa vụ báo cáo; {charts.number(d['submitted'])} đã nộp."
+        note = gettext("%(number)s nghĩa vụ báo cáo; %(number2)s đã nộp.") % {"number": charts.number(d['total']), "number2": charts.number(d['submitted'])}
         if link:
-            note += " Chi tiết ở trang Báo cáo định kỳ."
+            note += gettext(" Chi tiết ở trang Báo cáo định kỳ.")
         return Section("deadlines", title, chart, [table], note=note, link=link)
 
     def section_tasks(self) -> Section:
-        title = f"Nhiệm vụ theo Kế hoạch năm {self.activity_year}"
+        title = gettext("Nhiệm vụ theo Kế hoạch năm %(activity_year)s") % {"activity_year": self.activity_year}
         t = selectors.tasks_behind(year=self.activity_year, unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
         if t is None:
-            return Section("tasks", title, gap="Chưa có dữ liệu nhiệm vụ (phân hệ kế hoạch chưa cài đặt).")
-        segments = [("completed", "Hoàn thành", charts.TARGET), ("overdue", "Quá hạn", charts.POOR), ("open", "Đang thực hiện", charts.BLUE)]
+            return Section("tasks", title, gap=gettext("Chưa có dữ liệu nhiệm vụ (phân hệ kế hoạch chưa cài đặt)."))
+        segments = [("completed", gettext("Hoàn thành"), charts.TARGET), ("overdue", gettext("Quá hạn"), charts.POOR), ("open", gettext("Đang thực hiện"), charts.BLUE)]
         rows = t["by_agency"] if not self.scope.is_commune else t["by_commune"]
         chart_rows = [{
             "label": r["name"] if "name" in r else r["unit"]["short_name"],
             "values": {"completed": r["completed"], "overdue": r["overdue"], "open": r["total"] - r["completed"] - r["overdue"]},
             "total": r["total"],
-            "note": f"{charts.number(r['overdue'])} quá hạn" if r["overdue"] else "",
+            "note": (gettext("%(number)s quá hạn") % {"number": charts.number(r['overdue'])}) if r["overdue"] else "",
         } for r in rows]
         chart = charts.stacked_chart(chart_rows, cid="tasks", title=title, segments=segments)
-        agencies = Table("tasks", f"Nhiệm vụ theo cơ quan chủ trì, năm {self.activity_year}", [
-            Column("Cơ quan, đơn vị"), Column("Nhiệm vụ", "int"), Column("Hoàn thành", "int"), Column("Quá hạn", "int"),
-            Column("Vướng mắc", "int"), Column("Tiến độ bình quân (%)", "int"),
+        agencies = Table("tasks", gettext("Nhiệm vụ theo cơ quan chủ trì, năm %(activity_year)s") % {"activity_year": self.activity_year}, [
+            Column(gettext("Cơ quan, đơn vị")), Column(gettext("Nhiệm vụ"), "int"), Column(gettext("Hoàn thành"), "int"), Column(gettext("Quá hạn"), "int"),
+            Column(gettext("Vướng mắc"), "int"), Column(gettext("Tiến độ bình quân (%)"), "int"),
         ])
         for r in t["by_agency"]:
             agencies.add(r["name"], r["total"], r["completed"], r["overdue"], r["stalled"], r["progress"], css="lagging" if r["overdue"] else "")
-        agencies.set_total("Tổng", t["total"], t["completed"], t["overdue"], None, None)
-        communes = Table("tasks_communes", f"Nhiệm vụ giao cho các xã, năm {self.activity_year}", [
-            Column("Xã"), Column("Nhiệm vụ", "int"), Column("Hoàn thành", "int"), Column("Quá hạn", "int"), Column("Tiến độ bình quân (%)", "int"),
+        agencies.set_total(gettext("Tổng"), t["total"], t["completed"], t["overdue"], None, None)
+        communes = Table("tasks_communes", gettext("Nhiệm vụ giao cho các xã, năm %(activity_year)s") % {"activity_year": self.activity_year}, [
+            Column(gettext("Xã")), Column(gettext("Nhiệm vụ"), "int"), Column(gettext("Hoàn thành"), "int"), Column(gettext("Quá hạn"), "int"), Column(gettext("Tiến độ bình quân (%)"), "int"),
         ])
         for r in t["by_commune"]:
             communes.add(r["unit"]["name"], r["total"], r["completed"], r["overdue"], r["progress"], css="lagging" if r["overdue"] else "")
         tables = [agencies] + ([communes] if t["by_commune"] else [])
-        return Section("tasks", title, chart, tables, note="Quá hạn: đã qua hạn hoàn thành mà chưa hoàn thành.")
+        return Section("tasks", title, chart, tables, note=gettext("Quá hạn: đã qua hạn hoàn thành mà chưa hoàn thành."))
 
     def section_support(self) -> Section:
-        title = f"Hỗ trợ đã đến với hộ dân năm {self.year}, theo xã và nguồn kinh phí"
+        title = gettext("Hỗ trợ đã đến với hộ dân năm %(year)s, theo xã và nguồn kinh phí") % {"year": self.year}
         s = selectors.support_by_commune(year=self.year, unit_ids=self.scope.unit_ids, structure=self.structure if self.by == "commune" else CURRENT,
                                          user=self.user, units=self.units)
         if s is None:
-            return Section("support", title, gap="Chưa có dữ liệu hỗ trợ (phân hệ kế hoạch chưa cài đặt).")
+            return Section("support", title, gap=gettext("Chưa có dữ liệu hỗ trợ (phân hệ kế hoạch chưa cài đặt)."))
         chart = charts.bar_chart(
             [{"label": r["unit"]["short_name"], "value": r["amount"] / 1_000_000, "href": self.commune_url(r["unit"]) if not self.scope.is_commune else ""} for r in s["rows"]],
-            cid="support", title=title, digits=1, suffix=" tr đ", color=charts.TARGET,
+            cid="support", title=title, digits=1, suffix=gettext(" tr đ"), color=charts.TARGET,
         )
         sources = s["sources"]
-        table = Table("support", title, [Column("Xã"), Column("Lượt hỗ trợ", "int"), Column("Tổng số tiền (đ)", "vnd")]
-                      + [Column(f"{label} (đ)", "vnd") for _, label in sources])
+        table = Table("support", title, [Column(gettext("Xã")), Column(gettext("Lượt hỗ trợ"), "int"), Column(gettext("Tổng số tiền (đ)"), "vnd")]
+                      + [Column(gettext("%(label)s (đ)") % {"label": label}, "vnd") for _, label in sources])
         for r in s["rows"]:
             table.add(r["unit"]["name"], r["records"], r["amount"], *[r["by_source"].get(code, 0) for code, _ in sources])
-        table.set_total("Tổng", s["total"]["records"], s["total"]["amount"], *[s["by_source"].get(code, 0) for code, _ in sources])
-        return Section("support", title, chart, [table], note="Xã của hộ vào ngày được hỗ trợ; số tiền, giá trị tính bằng đồng.")
+        table.set_total(gettext("Tổng"), s["total"]["records"], s["total"]["amount"], *[s["by_source"].get(code, 0) for code, _ in sources])
+        return Section("support", title, chart, [table], note=gettext("Xã của hộ vào ngày được hỗ trợ; số tiền, giá trị tính bằng đồng."))
 
     def section_funds(self) -> Section:
-        title = f"Kinh phí phân bổ và giải ngân năm {self.year}"
+        title = gettext("Kinh phí phân bổ và giải ngân năm %(year)s") % {"year": self.year}
         f = selectors.funds_by_commune(year=self.year, unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
         if f is None:
-            return Section("funds", title, gap="Chưa có dữ liệu kinh phí (phân hệ kế hoạch chưa cài đặt).")
+            return Section("funds", title, gap=gettext("Chưa có dữ liệu kinh phí (phân hệ kế hoạch chưa cài đặt)."))
         chart = charts.stacked_chart([{
-            "label": r["unit"]["short_name"] if r["unit"] else "Cấp huyện quản lý",
+            "label": r["unit"]["short_name"] if r["unit"] else gettext("Cấp huyện quản lý"),
             "values": {"disbursed": r["disbursed"]}, "total": r["allocated"],
             "note": f"{charts.number(r['rate'], 0)} %" if r["rate"] is not None else "—",
-        } for r in f["rows"]], cid="funds", title=title, segments=[("disbursed", "Đã giải ngân", charts.TARGET)], rest="Chưa giải ngân")
-        table = Table("funds", title, [Column("Xã"), Column("Phân bổ (đ)", "vnd"), Column("Đã giải ngân (đ)", "vnd"), Column("Tỷ lệ giải ngân (%)", "pct")])
+        } for r in f["rows"]], cid="funds", title=title, segments=[("disbursed", gettext("Đã giải ngân"), charts.TARGET)], rest=gettext("Chưa giải ngân"))
+        table = Table("funds", title, [Column(gettext("Xã")), Column(gettext("Phân bổ (đ)"), "vnd"), Column(gettext("Đã giải ngân (đ)"), "vnd"), Column(gettext("Tỷ lệ giải ngân (%)"), "pct")])
         for r in f["rows"]:
-            table.add(r["unit"]["name"] if r["unit"] else "Cấp huyện quản lý", r["allocated"], r["disbursed"], r["rate"])
-        table.set_total("Tổng", f["total"]["allocated"], f["total"]["disbursed"], f["total"]["rate"])
-        by_source = Table("funds_sources", f"Kinh phí theo nguồn, năm {self.year}", [
-            Column("Nguồn kinh phí"), Column("Phân bổ (đ)", "vnd"), Column("Đã giải ngân (đ)", "vnd"), Column("Tỷ lệ giải ngân (%)", "pct")])
+            table.add(r["unit"]["name"] if r["unit"] else gettext("Cấp huyện quản lý"), r["allocated"], r["disbursed"], r["rate"])
+        table.set_total(gettext("Tổng"), f["total"]["allocated"], f["total"]["disbursed"], f["total"]["rate"])
+        by_source = Table("funds_sources", gettext("Kinh phí theo nguồn, năm %(year)s") % {"year": self.year}, [
+            Column(gettext("Nguồn kinh phí")), Column(gettext("Phân bổ (đ)"), "vnd"), Column(gettext("Đã giải ngân (đ)"), "vnd"), Column(gettext("Tỷ lệ giải ngân (%)"), "pct")])
         for r in f["by_source"]:
             by_source.add(r["label"], r["allocated"], r["disbursed"], r["rate"])
         return Section("funds", title, chart, [table, by_source])
@@ -723,12 +723,14 @@ def dashboard(request):
 @role_required(*ALL_ROLES)
 def dashboard_export(request, key: str):
     """One table of the dashboard as an Excel workbook, with the same filters (and so the same figures)."""
-    dash = Dashboard(request)
-    section: Section = dash.build(only=key.split("_")[0])["section"]
+    with translation.override("vi"):  # the workbook stays Vietnamese whatever the language of the screens
+        dash = Dashboard(request)
+        section: Section = dash.build(only=key.split("_")[0])["section"]
+        subtitle = f"{dash.title} · {dash.filter_summary}"
     table = next((t for t in section.tables if t.key == key), None)
     if table is None:
-        raise Http404("Không có bảng số liệu này.")
-    content = workbook(table, subtitle=f"{dash.title} · {dash.filter_summary}")
+        raise Http404(gettext("Không có bảng số liệu này."))
+    content = workbook(table, subtitle=subtitle)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="tong-quan-{key}-{dash.year}.xlsx"'
     return response
@@ -754,10 +756,10 @@ def dashboard_households(request):
     labels = []
     if wanted.get("classification"):
         qs = qs.filter(classification=wanted["classification"])
-        labels.append(Classification(wanted["classification"]).label)
+        labels.append(gettext(Classification(wanted["classification"]).label))
     if wanted.get("change"):
         qs = qs.filter(change=wanted["change"])
-        labels.append(Change(wanted["change"]).label)
+        labels.append(gettext(Change(wanted["change"]).label))
     if wanted.get("village"):
         qs = qs.filter(village_id=wanted["village"])
     qs = qs.select_related("household", "village", "commune").order_by("commune__name", "village__name", "household__code")
@@ -766,7 +768,7 @@ def dashboard_households(request):
     if village is not None:
         labels.append(village.name)
     return render(request, "reporting/dashboard_households.html", {
-        "dash": dash, "page": page, "what": ", ".join(labels) or "Tất cả các hộ được tính",
+        "dash": dash, "page": page, "what": ", ".join(labels) or gettext("Tất cả các hộ được tính"),
     })
 
 

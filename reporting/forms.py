@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from households.structure import Structure
 
@@ -13,12 +14,12 @@ class SubmissionForm(forms.Form):
     """Narrative, proposals and one comment per computed figure (the figures are shown, never edited)."""
 
     narrative = forms.CharField(
-        label="Kết quả thực hiện, đánh giá", required=False,
+        label=gettext_lazy("Kết quả thực hiện, đánh giá"), required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Tình hình triển khai, kết quả đạt được, đánh giá chung.",
+        help_text=gettext_lazy("Tình hình triển khai, kết quả đạt được, đánh giá chung."),
     )
     proposals = forms.CharField(
-        label="Khó khăn, vướng mắc và đề xuất", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=gettext_lazy("Khó khăn, vướng mắc và đề xuất"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -27,8 +28,8 @@ class SubmissionForm(forms.Form):
         self.figure_rows = figures or []
         for fig in self.figure_rows:
             self.fields[f"comment_{fig['key']}"] = forms.CharField(
-                label=f"Ý kiến về “{fig['label']}”", required=False, max_length=2000,
-                widget=forms.TextInput(attrs={"placeholder": "Ý kiến, giải trình (nếu có)"}),
+                label=gettext("Ý kiến về “%(label)s”") % {"label": fig['label']}, required=False, max_length=2000,
+                widget=forms.TextInput(attrs={"placeholder": gettext("Ý kiến, giải trình (nếu có)")}),
             )
 
     def comments(self) -> dict[str, str]:
@@ -44,31 +45,31 @@ class SubmissionForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Tệp đính kèm", help_text="PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP; tối đa 10 MB.")
+    file = forms.FileField(label=gettext_lazy("Tệp đính kèm"), help_text=gettext_lazy("PDF, Word, Excel, ảnh JPG/PNG hoặc ZIP; tối đa 10 MB."))
 
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Nêu rõ nội dung cần sửa; đơn vị nhận được thông báo và thư điện tử.",
+        label=gettext_lazy("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Nêu rõ nội dung cần sửa; đơn vị nhận được thông báo và thư điện tử."),
     )
 
 
 class ReportRequestForm(forms.Form):
-    kind = forms.ModelChoiceField(label="Loại báo cáo", queryset=ReportKind.objects.filter(active=True), to_field_name="code", empty_label=None)
-    year = forms.IntegerField(label="Kỳ báo cáo (năm)", min_value=2000, max_value=2100)
-    unit = forms.ChoiceField(label="Phạm vi")
-    variant = forms.ChoiceField(label="Bản", choices=Variant.choices, initial=Variant.DRAFT)
-    edition = forms.ChoiceField(label="Nội dung", choices=Edition.choices, initial=Edition.FULL)
+    kind = forms.ModelChoiceField(label=gettext_lazy("Loại báo cáo"), queryset=ReportKind.objects.filter(active=True), to_field_name="code", empty_label=None)
+    year = forms.IntegerField(label=gettext_lazy("Kỳ báo cáo (năm)"), min_value=2000, max_value=2100)
+    unit = forms.ChoiceField(label=gettext_lazy("Phạm vi"))
+    variant = forms.ChoiceField(label=gettext_lazy("Bản"), choices=Variant.choices, initial=Variant.DRAFT)
+    edition = forms.ChoiceField(label=gettext_lazy("Nội dung"), choices=Edition.choices, initial=Edition.FULL)
     structure = forms.ChoiceField(
-        label="Cơ cấu đơn vị hành chính", required=False,
-        choices=[("", "Tự chọn theo năm báo cáo"), *Structure.choices],
-        help_text="Báo cáo năm trước 2025 mặc định theo đơn vị tại thời điểm rà soát.",
+        label=gettext_lazy("Cơ cấu đơn vị hành chính"), required=False,
+        choices=[("", gettext_lazy("Tự chọn theo năm báo cáo")), *Structure.choices],
+        help_text=gettext_lazy("Báo cáo năm trước 2025 mặc định theo đơn vị tại thời điểm rà soát."),
     )
 
     def __init__(self, *args, units=(), allow_full: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(str(u.pk), u.label if u.level == "commune" else f"Toàn địa bàn {u.name}") for u in units]
+        self.fields["unit"].choices = [(str(u.pk), u.label if u.level == "commune" else (gettext("Toàn địa bàn %(name)s") % {"name": u.name})) for u in units]
         if not allow_full:
             self.fields["edition"].choices = [(Edition.SUMMARY, Edition.SUMMARY.label)]
             self.fields["edition"].initial = Edition.SUMMARY
@@ -80,5 +81,5 @@ class ReportRequestForm(forms.Form):
         if kind and year and year not in kind.period_years():
             years = kind.period_years()
             span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-            self.add_error("year", f"{kind.name} có kỳ báo cáo các năm {span}.")
+            self.add_error("year", gettext("%(name)s có kỳ báo cáo các năm %(span)s.") % {"name": kind.name, "span": span})
         return data

@@ -13,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from households.fields import NFCCharField, NFCTextField
@@ -20,8 +21,8 @@ from households.structure import Structure
 
 
 class Recurrence(models.TextChoices):
-    YEARLY = "yearly", "Hằng năm"
-    ONCE = "once", "Một lần (sơ kết, tổng kết)"
+    YEARLY = "yearly", gettext_lazy("Hằng năm")
+    ONCE = "once", gettext_lazy("Một lần (sơ kết, tổng kết)")
 
 
 class ReportKind(models.Model):
@@ -33,24 +34,24 @@ class ReportKind(models.Model):
     before that day begins (local time, Asia/Ho_Chi_Minh).
     """
 
-    code = models.CharField("mã", max_length=20, unique=True, help_text="annual, five_year, ten_year, …")
-    name = NFCCharField("tên báo cáo", max_length=160)
-    short_name = NFCCharField("tên ngắn", max_length=60, blank=True)
-    recurrence = models.CharField("định kỳ", max_length=10, choices=Recurrence.choices, default=Recurrence.YEARLY)
-    due_month = models.PositiveSmallIntegerField("tháng hạn nộp (hằng năm)", null=True, blank=True)
-    due_day = models.PositiveSmallIntegerField("ngày hạn nộp (hằng năm)", null=True, blank=True)
-    due_date = models.DateField("hạn nộp (một lần)", null=True, blank=True)
-    first_year = models.PositiveSmallIntegerField("từ năm")
-    last_year = models.PositiveSmallIntegerField("đến năm")
-    legal_basis = NFCCharField("căn cứ", max_length=255, blank=True)
-    active = models.BooleanField("đang áp dụng", default=True)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    code = models.CharField(gettext_lazy("mã"), max_length=20, unique=True, help_text="annual, five_year, ten_year, …")
+    name = NFCCharField(gettext_lazy("tên báo cáo"), max_length=160)
+    short_name = NFCCharField(gettext_lazy("tên ngắn"), max_length=60, blank=True)
+    recurrence = models.CharField(gettext_lazy("định kỳ"), max_length=10, choices=Recurrence.choices, default=Recurrence.YEARLY)
+    due_month = models.PositiveSmallIntegerField(gettext_lazy("tháng hạn nộp (hằng năm)"), null=True, blank=True)
+    due_day = models.PositiveSmallIntegerField(gettext_lazy("ngày hạn nộp (hằng năm)"), null=True, blank=True)
+    due_date = models.DateField(gettext_lazy("hạn nộp (một lần)"), null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField(gettext_lazy("từ năm"))
+    last_year = models.PositiveSmallIntegerField(gettext_lazy("đến năm"))
+    legal_basis = NFCCharField(gettext_lazy("căn cứ"), max_length=255, blank=True)
+    active = models.BooleanField(gettext_lazy("đang áp dụng"), default=True)
+    order = models.PositiveSmallIntegerField(gettext_lazy("thứ tự"), default=0)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "loại báo cáo"
-        verbose_name_plural = "loại báo cáo"
+        verbose_name = gettext_lazy("loại báo cáo")
+        verbose_name_plural = gettext_lazy("loại báo cáo")
         ordering = ["order", "code"]
         constraints = [
             models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="report_kind_years_ordered"),
@@ -89,7 +90,7 @@ class ReportKind(models.Model):
 
     def period_label(self, year: int) -> str:
         first, last = self.covers(year)
-        return f"Năm {year}" if first == last else f"Giai đoạn {first}–{last}"
+        return gettext("Năm %(year)s") % {"year": year} if first == last else gettext("Giai đoạn %(first)s–%(last)s") % {"first": first, "last": last}
 
 
 class ReportingDeadline(models.Model):
@@ -98,18 +99,18 @@ class ReportingDeadline(models.Model):
     Created automatically (`reporting.services.deadlines_ensure`); the district may move a due date in the admin.
     """
 
-    kind = models.ForeignKey(ReportKind, verbose_name="loại báo cáo", on_delete=models.PROTECT, related_name="deadlines")
-    year = models.PositiveSmallIntegerField("kỳ (năm)")
-    first_year = models.PositiveSmallIntegerField("số liệu từ năm")
-    last_year = models.PositiveSmallIntegerField("số liệu đến năm")
-    due_date = models.DateField("hạn nộp", help_text="Báo cáo đúng hạn khi nộp trước ngày này.")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    kind = models.ForeignKey(ReportKind, verbose_name=gettext_lazy("loại báo cáo"), on_delete=models.PROTECT, related_name="deadlines")
+    year = models.PositiveSmallIntegerField(gettext_lazy("kỳ (năm)"))
+    first_year = models.PositiveSmallIntegerField(gettext_lazy("số liệu từ năm"))
+    last_year = models.PositiveSmallIntegerField(gettext_lazy("số liệu đến năm"))
+    due_date = models.DateField(gettext_lazy("hạn nộp"), help_text=gettext_lazy("Báo cáo đúng hạn khi nộp trước ngày này."))
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
 
     scope_public = True
 
     class Meta:
-        verbose_name = "kỳ báo cáo"
-        verbose_name_plural = "kỳ báo cáo"
+        verbose_name = gettext_lazy("kỳ báo cáo")
+        verbose_name_plural = gettext_lazy("kỳ báo cáo")
         ordering = ["-due_date", "kind__order"]
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="deadline_kind_year_unique")]
 
@@ -118,15 +119,15 @@ class ReportingDeadline(models.Model):
 
     @property
     def label(self) -> str:
-        return f"Năm {self.year}" if self.first_year == self.last_year else f"Giai đoạn {self.first_year}–{self.last_year}"
+        return gettext("Năm %(year)s") % {"year": self.year} if self.first_year == self.last_year else gettext("Giai đoạn %(first)s–%(last)s") % {"first": self.first_year, "last": self.last_year}
 
 
 class ObligationState(models.TextChoices):
-    NOT_STARTED = "not_started", "Chưa thực hiện"
-    DRAFT = "draft", "Đang soạn"
-    SUBMITTED = "submitted", "Đã nộp"
-    ACCEPTED = "accepted", "Đã tiếp nhận"
-    RETURNED = "returned", "Trả lại để sửa"
+    NOT_STARTED = "not_started", gettext_lazy("Chưa thực hiện")
+    DRAFT = "draft", gettext_lazy("Đang soạn")
+    SUBMITTED = "submitted", gettext_lazy("Đã nộp")
+    ACCEPTED = "accepted", gettext_lazy("Đã tiếp nhận")
+    RETURNED = "returned", gettext_lazy("Trả lại để sửa")
 
 
 # Obligations still owed (reminders go to their officers).
@@ -136,33 +137,33 @@ OPEN_STATES = (ObligationState.NOT_STARTED, ObligationState.DRAFT, ObligationSta
 class Obligation(models.Model):
     """Who owes one report of one period: a commune (its people's committee) or an agency, never both."""
 
-    deadline = models.ForeignKey(ReportingDeadline, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="obligations")
+    deadline = models.ForeignKey(ReportingDeadline, verbose_name=gettext_lazy("kỳ báo cáo"), on_delete=models.CASCADE, related_name="obligations")
     commune = models.ForeignKey(
-        "households.AdministrativeUnit", verbose_name="xã", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "households.AdministrativeUnit", verbose_name=gettext_lazy("xã"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     agency = models.ForeignKey(
-        "programs.Agency", verbose_name="cơ quan", on_delete=models.PROTECT, null=True, blank=True, related_name="report_obligations"
+        "programs.Agency", verbose_name=gettext_lazy("cơ quan"), on_delete=models.PROTECT, null=True, blank=True, related_name="report_obligations"
     )
-    state = models.CharField("trạng thái", max_length=12, choices=ObligationState.choices, default=ObligationState.NOT_STARTED, db_index=True)
-    first_submitted_at = models.DateTimeField("nộp lần đầu lúc", null=True, blank=True)
-    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người nộp", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    on_time = models.BooleanField("đúng hạn", null=True, blank=True, help_text="Theo lần nộp đầu tiên.")
-    decided_at = models.DateTimeField("tiếp nhận/trả lại lúc", null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tiếp nhận/trả lại", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    return_reason = NFCTextField("lý do trả lại", blank=True)
+    state = models.CharField(gettext_lazy("trạng thái"), max_length=12, choices=ObligationState.choices, default=ObligationState.NOT_STARTED, db_index=True)
+    first_submitted_at = models.DateTimeField(gettext_lazy("nộp lần đầu lúc"), null=True, blank=True)
+    submitted_at = models.DateTimeField(gettext_lazy("nộp lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người nộp"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    on_time = models.BooleanField(gettext_lazy("đúng hạn"), null=True, blank=True, help_text=gettext_lazy("Theo lần nộp đầu tiên."))
+    decided_at = models.DateTimeField(gettext_lazy("tiếp nhận/trả lại lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người tiếp nhận/trả lại"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    return_reason = NFCTextField(gettext_lazy("lý do trả lại"), blank=True)
     moved_from = models.ForeignKey(
-        "households.AdministrativeUnit", verbose_name="chuyển từ xã (sáp nhập)", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "households.AdministrativeUnit", verbose_name=gettext_lazy("chuyển từ xã (sáp nhập)"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords(verbose_name="lịch sử nghĩa vụ báo cáo")
+    updated_at = models.DateTimeField(gettext_lazy("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử nghĩa vụ báo cáo"))
 
     scope_commune_field = "commune"
     scope_agency_field = "agency"
 
     class Meta:
-        verbose_name = "nghĩa vụ báo cáo"
-        verbose_name_plural = "nghĩa vụ báo cáo"
+        verbose_name = gettext_lazy("nghĩa vụ báo cáo")
+        verbose_name_plural = gettext_lazy("nghĩa vụ báo cáo")
         ordering = ["deadline", "commune__code", "agency__plan_item"]
         constraints = [
             models.CheckConstraint(
@@ -197,7 +198,7 @@ class Obligation(models.Model):
     def status_label(self) -> str:
         """"Đã nộp đúng hạn" / "Đã nộp muộn" for submitted reports, the state's name otherwise."""
         if self.state == ObligationState.SUBMITTED and self.on_time is not None:
-            return "Đã nộp đúng hạn" if self.on_time else "Đã nộp muộn"
+            return gettext("Đã nộp đúng hạn") if self.on_time else gettext("Đã nộp muộn")
         return self.get_state_display()
 
     @property
@@ -215,24 +216,24 @@ class Submission(models.Model):
     """The report a commune or agency sends: computed figures (frozen when submitted; never typed), the
     submitter's comments on them, a narrative, and attachments."""
 
-    obligation = models.OneToOneField(Obligation, verbose_name="nghĩa vụ báo cáo", on_delete=models.CASCADE, related_name="submission")
-    figures = models.JSONField("số liệu (chốt khi nộp)", default=list, blank=True)
-    figures_at = models.DateTimeField("số liệu tính lúc", null=True, blank=True)
-    comments = models.JSONField("ý kiến về số liệu", default=dict, blank=True, help_text='{"poor": "…"}')
-    narrative = NFCTextField("nội dung báo cáo", blank=True)
-    proposals = NFCTextField("khó khăn, đề xuất", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tạo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    history = HistoricalRecords(verbose_name="lịch sử báo cáo")
+    obligation = models.OneToOneField(Obligation, verbose_name=gettext_lazy("nghĩa vụ báo cáo"), on_delete=models.CASCADE, related_name="submission")
+    figures = models.JSONField(gettext_lazy("số liệu (chốt khi nộp)"), default=list, blank=True)
+    figures_at = models.DateTimeField(gettext_lazy("số liệu tính lúc"), null=True, blank=True)
+    comments = models.JSONField(gettext_lazy("ý kiến về số liệu"), default=dict, blank=True, help_text='{"poor": "…"}')
+    narrative = NFCTextField(gettext_lazy("nội dung báo cáo"), blank=True)
+    proposals = NFCTextField(gettext_lazy("khó khăn, đề xuất"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người tạo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
+    version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử báo cáo"))
 
     scope_commune_field = "obligation__commune"
     scope_agency_field = "obligation__agency"
 
     class Meta:
-        verbose_name = "báo cáo đã gửi"
-        verbose_name_plural = "báo cáo đã gửi"
+        verbose_name = gettext_lazy("báo cáo đã gửi")
+        verbose_name_plural = gettext_lazy("báo cáo đã gửi")
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
@@ -247,21 +248,21 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file attached to a submission; served only through the scoped download view, never from MEDIA_URL."""
 
-    submission = models.ForeignKey(Submission, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("tệp", upload_to=attachment_path, max_length=300)
-    name = NFCCharField("tên tệp", max_length=200)
-    size = models.PositiveIntegerField("dung lượng (byte)", default=0)
-    content_type = models.CharField("kiểu tệp", max_length=100, blank=True)
-    sha256 = models.CharField("mã kiểm tra SHA-256", max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    submission = models.ForeignKey(Submission, verbose_name=gettext_lazy("báo cáo"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(gettext_lazy("tệp"), upload_to=attachment_path, max_length=300)
+    name = NFCCharField(gettext_lazy("tên tệp"), max_length=200)
+    size = models.PositiveIntegerField(gettext_lazy("dung lượng (byte)"), default=0)
+    content_type = models.CharField(gettext_lazy("kiểu tệp"), max_length=100, blank=True)
+    sha256 = models.CharField(gettext_lazy("mã kiểm tra SHA-256"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người tải lên"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(gettext_lazy("tải lên lúc"), auto_now_add=True)
 
     scope_commune_field = "submission__obligation__commune"
     scope_agency_field = "submission__obligation__agency"
 
     class Meta:
-        verbose_name = "tệp đính kèm"
-        verbose_name_plural = "tệp đính kèm"
+        verbose_name = gettext_lazy("tệp đính kèm")
+        verbose_name_plural = gettext_lazy("tệp đính kèm")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -269,31 +270,31 @@ class Attachment(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    REMINDER = "reminder", "Nhắc hạn"
-    OVERDUE = "overdue", "Quá hạn"
-    RETURNED = "returned", "Trả lại báo cáo"
-    ACCEPTED = "accepted", "Tiếp nhận báo cáo"
-    SUBMITTED = "submitted", "Có báo cáo mới"
-    REPORT_READY = "report_ready", "Báo cáo tổng hợp đã lập"
+    REMINDER = "reminder", gettext_lazy("Nhắc hạn")
+    OVERDUE = "overdue", gettext_lazy("Quá hạn")
+    RETURNED = "returned", gettext_lazy("Trả lại báo cáo")
+    ACCEPTED = "accepted", gettext_lazy("Tiếp nhận báo cáo")
+    SUBMITTED = "submitted", gettext_lazy("Có báo cáo mới")
+    REPORT_READY = "report_ready", gettext_lazy("Báo cáo tổng hợp đã lập")
 
 
 class Notification(models.Model):
     """An in-app notification for one user. `key` makes each notice once only (a reminder per obligation and day)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField("loại", max_length=14, choices=NotificationKind.choices)
-    key = models.CharField("khóa chống trùng", max_length=120)
-    title = NFCCharField("tiêu đề", max_length=200)
-    body = NFCTextField("nội dung", blank=True)
-    url = models.CharField("liên kết", max_length=300, blank=True)
-    obligation = models.ForeignKey(Obligation, verbose_name="nghĩa vụ báo cáo", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
-    emailed_at = models.DateTimeField("đã gửi thư lúc", null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người nhận"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(gettext_lazy("loại"), max_length=14, choices=NotificationKind.choices)
+    key = models.CharField(gettext_lazy("khóa chống trùng"), max_length=120)
+    title = NFCCharField(gettext_lazy("tiêu đề"), max_length=200)
+    body = NFCTextField(gettext_lazy("nội dung"), blank=True)
+    url = models.CharField(gettext_lazy("liên kết"), max_length=300, blank=True)
+    obligation = models.ForeignKey(Obligation, verbose_name=gettext_lazy("nghĩa vụ báo cáo"), on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(gettext_lazy("đã đọc lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(gettext_lazy("đã gửi thư lúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = gettext_lazy("thông báo")
+        verbose_name_plural = gettext_lazy("thông báo")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
         indexes = [models.Index(fields=["user", "read_at"])]
@@ -303,26 +304,26 @@ class Notification(models.Model):
 
 
 class Variant(models.TextChoices):
-    DRAFT = "draft", "Dự thảo"
-    FINAL = "final", "Chính thức"
+    DRAFT = "draft", gettext_lazy("Dự thảo")
+    FINAL = "final", gettext_lazy("Chính thức")
 
 
 class Edition(models.TextChoices):
-    SUMMARY = "summary", "Biểu tổng hợp"
-    FULL = "full", "Biểu tổng hợp và danh sách hộ"
+    SUMMARY = "summary", gettext_lazy("Biểu tổng hợp")
+    FULL = "full", gettext_lazy("Biểu tổng hợp và danh sách hộ")
 
 
 class ReportState(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang lập"
-    SUCCEEDED = "succeeded", "Hoàn thành"
-    FAILED = "failed", "Lỗi"
+    PENDING = "pending", gettext_lazy("Đang chờ")
+    RUNNING = "running", gettext_lazy("Đang lập")
+    SUCCEEDED = "succeeded", gettext_lazy("Hoàn thành")
+    FAILED = "failed", gettext_lazy("Lỗi")
 
 
 class Trigger(models.TextChoices):
-    MANUAL = "manual", "Lập theo yêu cầu"
-    SCHEDULE = "schedule", "Lập theo lịch"
-    DEMO = "demo", "Dữ liệu mẫu"
+    MANUAL = "manual", gettext_lazy("Lập theo yêu cầu")
+    SCHEDULE = "schedule", gettext_lazy("Lập theo lịch")
+    DEMO = "demo", gettext_lazy("Dữ liệu mẫu")
 
 
 def report_path(instance: "GeneratedReport", filename: str) -> str:  # kept for the FileField's deconstruction
@@ -337,36 +338,36 @@ class GeneratedReport(models.Model):
     served only to roles that see personal data; the `summary` edition is what the province downloads.
     """
 
-    kind = models.ForeignKey(ReportKind, verbose_name="loại báo cáo", on_delete=models.PROTECT, related_name="generated")
-    year = models.PositiveSmallIntegerField("kỳ (năm)")
-    unit = models.ForeignKey("households.AdministrativeUnit", verbose_name="phạm vi", on_delete=models.PROTECT, related_name="+")
-    variant = models.CharField("bản", max_length=6, choices=Variant.choices, default=Variant.DRAFT)
-    edition = models.CharField("nội dung", max_length=8, choices=Edition.choices, default=Edition.SUMMARY)
+    kind = models.ForeignKey(ReportKind, verbose_name=gettext_lazy("loại báo cáo"), on_delete=models.PROTECT, related_name="generated")
+    year = models.PositiveSmallIntegerField(gettext_lazy("kỳ (năm)"))
+    unit = models.ForeignKey("households.AdministrativeUnit", verbose_name=gettext_lazy("phạm vi"), on_delete=models.PROTECT, related_name="+")
+    variant = models.CharField(gettext_lazy("bản"), max_length=6, choices=Variant.choices, default=Variant.DRAFT)
+    edition = models.CharField(gettext_lazy("nội dung"), max_length=8, choices=Edition.choices, default=Edition.SUMMARY)
     structure = models.CharField(
-        "cơ cấu đơn vị hành chính", max_length=10, choices=Structure.choices, default=Structure.HISTORICAL,
-        help_text="Theo đơn vị tại thời điểm rà soát, hoặc quy đổi theo đơn vị hành chính hiện nay.",
+        gettext_lazy("cơ cấu đơn vị hành chính"), max_length=10, choices=Structure.choices, default=Structure.HISTORICAL,
+        help_text=gettext_lazy("Theo đơn vị tại thời điểm rà soát, hoặc quy đổi theo đơn vị hành chính hiện nay."),
     )
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    state = models.CharField("trạng thái", max_length=10, choices=ReportState.choices, default=ReportState.PENDING, db_index=True)
-    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
-    message = NFCCharField("thông báo", max_length=255, blank=True)
-    error = NFCTextField("lỗi", blank=True)
-    attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
-    trigger = models.CharField("lập do", max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
-    trigger_key = models.CharField("khóa lịch", max_length=60, blank=True, help_text="Một lần chạy theo lịch chỉ tạo một báo cáo.")
-    file = models.FileField("tệp", upload_to=report_path, max_length=300, blank=True)
-    checksum = models.CharField("mã kiểm tra SHA-256", max_length=64, blank=True)
-    size = models.PositiveIntegerField("dung lượng (byte)", default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
-    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
-    generated_at = models.DateTimeField("lập xong lúc", null=True, blank=True)
+    version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
+    state = models.CharField(gettext_lazy("trạng thái"), max_length=10, choices=ReportState.choices, default=ReportState.PENDING, db_index=True)
+    progress = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"), default=0)
+    message = NFCCharField(gettext_lazy("thông báo"), max_length=255, blank=True)
+    error = NFCTextField(gettext_lazy("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("số lần chạy"), default=0)
+    trigger = models.CharField(gettext_lazy("lập do"), max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    trigger_key = models.CharField(gettext_lazy("khóa lịch"), max_length=60, blank=True, help_text=gettext_lazy("Một lần chạy theo lịch chỉ tạo một báo cáo."))
+    file = models.FileField(gettext_lazy("tệp"), upload_to=report_path, max_length=300, blank=True)
+    checksum = models.CharField(gettext_lazy("mã kiểm tra SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(gettext_lazy("dung lượng (byte)"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người yêu cầu"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(gettext_lazy("bắt đầu"), null=True, blank=True)
+    generated_at = models.DateTimeField(gettext_lazy("lập xong lúc"), null=True, blank=True)
 
     scope_commune_field = "unit"
 
     class Meta:
-        verbose_name = "báo cáo tổng hợp"
-        verbose_name_plural = "báo cáo tổng hợp"
+        verbose_name = gettext_lazy("báo cáo tổng hợp")
+        verbose_name_plural = gettext_lazy("báo cáo tổng hợp")
         ordering = ["-year", "kind__order", "unit__code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "year", "unit", "variant", "edition", "version"], name="generated_report_version_unique"),
@@ -406,18 +407,18 @@ class GeneratedReport(models.Model):
 class DownloadLog(models.Model):
     """Every download of a generated report or an attachment: who, when, from where, which content."""
 
-    report = models.ForeignKey(GeneratedReport, verbose_name="báo cáo", on_delete=models.PROTECT, null=True, blank=True, related_name="downloads")
-    attachment = models.ForeignKey(Attachment, verbose_name="tệp đính kèm", on_delete=models.SET_NULL, null=True, blank=True, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("lúc", auto_now_add=True)
-    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
-    user_agent = models.CharField("trình duyệt", max_length=255, blank=True)
-    checksum = models.CharField("mã kiểm tra", max_length=64, blank=True)
+    report = models.ForeignKey(GeneratedReport, verbose_name=gettext_lazy("báo cáo"), on_delete=models.PROTECT, null=True, blank=True, related_name="downloads")
+    attachment = models.ForeignKey(Attachment, verbose_name=gettext_lazy("tệp đính kèm"), on_delete=models.SET_NULL, null=True, blank=True, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("người tải"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(gettext_lazy("lúc"), auto_now_add=True)
+    ip = models.GenericIPAddressField(gettext_lazy("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(gettext_lazy("trình duyệt"), max_length=255, blank=True)
+    checksum = models.CharField(gettext_lazy("mã kiểm tra"), max_length=64, blank=True)
     via_api = models.BooleanField("qua API", default=False)
 
     class Meta:
-        verbose_name = "lượt tải"
-        verbose_name_plural = "nhật ký tải báo cáo"
+        verbose_name = gettext_lazy("lượt tải")
+        verbose_name_plural = gettext_lazy("nhật ký tải báo cáo")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.scoping import commune_ids, scope
 from households.models import (
@@ -60,10 +61,11 @@ GroupBy = Literal["commune", "village"]
 
 OFFICIAL: Basis = "official"
 WORKING: Basis = "working"
-BASES = {OFFICIAL: "Số liệu chính thức (xã đã công nhận, huyện đã xác nhận)", WORKING: "Số liệu đang rà soát (mọi kết quả của năm)"}
+# Labels for the screens, translated where they are shown (reporting.dashboard).
+BASES = {OFFICIAL: gettext_noop("Số liệu chính thức (xã đã công nhận, huyện đã xác nhận)"), WORKING: gettext_noop("Số liệu đang rà soát (mọi kết quả của năm)")}
 HISTORICAL: Structure = "historical"
 CURRENT: Structure = "current"
-STRUCTURES = {CURRENT: "Theo đơn vị hành chính hiện nay", HISTORICAL: "Theo đơn vị tại thời điểm rà soát"}
+STRUCTURES = {CURRENT: gettext_noop("Theo đơn vị hành chính hiện nay"), HISTORICAL: gettext_noop("Theo đơn vị tại thời điểm rà soát")}
 
 POOR = Classification.POOR
 NEAR_POOR = Classification.NEAR_POOR
@@ -1170,7 +1172,7 @@ def support_by_commune(
     info = grouping.describe(per)
     rows = [{"unit": info[k], "records": v["records"], "amount": v["amount"], "by_source": dict(v["by_source"])} for k, v in per.items()]
     rows.sort(key=lambda r: (-r["amount"], r["unit"]["name"]))
-    labels = dict(FundingSource.choices)
+    labels = {code: str(label) for code, label in FundingSource.choices}  # in the active language (Excel: Vietnamese)
     return {
         "year": year,
         "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: -by_source[c])],
@@ -1212,7 +1214,7 @@ def funds_by_commune(
             per[key][k] += r[k] or 0
             sources[r["source"]][k] += r[k] or 0
     info = grouping.describe([k for k in per if k is not None])
-    labels = dict(FundingSource.choices)
+    labels = {code: str(label) for code, label in FundingSource.choices}  # in the active language (Excel: Vietnamese)
     rows = [
         {"unit": info[k] if k is not None else None, **v, "rate": rate(v["disbursed"], v["allocated"])}
         for k, v in per.items()

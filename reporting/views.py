@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
 
 from accounts.permissions import role_required
 from households.errors import StaleVersion
@@ -113,9 +114,9 @@ def obligation_detail(request, pk: int):
                 )
                 if "submit" in request.POST:
                     services.submission_submit(obligation=obligation, user=user)
-                    messages.success(request, "Đã nộp báo cáo. Phòng Lao động - TB&XH đã nhận được thông báo.")
+                    messages.success(request, gettext("Đã nộp báo cáo. Phòng Lao động - TB&XH đã nhận được thông báo."))
                 else:
-                    messages.success(request, "Đã lưu bản nháp.")
+                    messages.success(request, gettext("Đã lưu bản nháp."))
                 return redirect("reporting:obligation_detail", pk=obligation.pk)
             except StaleVersion as exc:
                 messages.error(request, exc.messages[0])
@@ -147,11 +148,11 @@ def obligation_attach(request, pk: int):
     if form.is_valid():
         try:
             services.attachment_add(obligation=obligation, user=request.user, upload=form.cleaned_data["file"])
-            messages.success(request, "Đã đính kèm tệp.")
+            messages.success(request, gettext("Đã đính kèm tệp."))
         except ValidationError as exc:
             _errors(request, exc)
     else:
-        messages.error(request, "Chọn một tệp để đính kèm.")
+        messages.error(request, gettext("Chọn một tệp để đính kèm."))
     return redirect("reporting:obligation_detail", pk=obligation.pk)
 
 
@@ -162,7 +163,7 @@ def attachment_delete(request, pk: int, attachment_pk: int):
     attachment = get_object_or_404(access.attachments_for(request.user), pk=attachment_pk, submission__obligation=obligation)
     try:
         services.attachment_delete(attachment=attachment, user=request.user)
-        messages.success(request, "Đã xóa tệp đính kèm.")
+        messages.success(request, gettext("Đã xóa tệp đính kèm."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reporting:obligation_detail", pk=obligation.pk)
@@ -175,7 +176,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp.")
+        raise Http404(gettext("Không tìm thấy tệp."))
     services.download_record(attachment=attachment, user=request.user, request=request)
     return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type or None)
 
@@ -187,12 +188,12 @@ def obligation_decide(request, pk: int):
     try:
         if request.POST.get("action") == "accept":
             services.obligation_accept(obligation=obligation, user=request.user)
-            messages.success(request, f"Đã tiếp nhận báo cáo của {obligation.owner_name}.")
+            messages.success(request, gettext("Đã tiếp nhận báo cáo của %(owner_name)s.") % {"owner_name": obligation.owner_name})
         elif request.POST.get("action") == "return":
             services.obligation_return(obligation=obligation, user=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, f"Đã trả lại báo cáo của {obligation.owner_name} để sửa.")
+            messages.success(request, gettext("Đã trả lại báo cáo của %(owner_name)s để sửa.") % {"owner_name": obligation.owner_name})
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, gettext("Thao tác không hợp lệ."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reporting:obligation_detail", pk=obligation.pk)
@@ -280,11 +281,11 @@ def report_status(request, pk: int):
 def report_download(request, pk: int):
     report = _report_or_404(request, pk)
     if report.state != ReportState.SUCCEEDED or not report.file:
-        raise Http404("Báo cáo chưa lập xong.")
+        raise Http404(gettext("Báo cáo chưa lập xong."))
     try:
         handle = report.file.open("rb")
     except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp báo cáo.")
+        raise Http404(gettext("Không tìm thấy tệp báo cáo."))
     services.download_record(report=report, user=request.user, request=request)
     response = FileResponse(
         handle, as_attachment=True, filename=report.filename,
@@ -301,7 +302,7 @@ def report_download(request, pk: int):
 def notification_list(request):
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
-        messages.success(request, "Đã đánh dấu tất cả thông báo là đã đọc.")
+        messages.success(request, gettext("Đã đánh dấu tất cả thông báo là đã đọc."))
         return redirect("reporting:notifications")
     qs = Notification.objects.filter(user=request.user).select_related("obligation")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-admin.site.site_header = "Quản trị hệ thống giảm nghèo Sơn Dương"
-admin.site.site_title = "Giảm nghèo Sơn Dương"
-admin.site.index_title = "Quản trị dữ liệu"
+admin.site.site_header = gettext_lazy("Quản trị hệ thống giảm nghèo Sơn Dương")
+admin.site.site_title = gettext_lazy("Giảm nghèo Sơn Dương")
+admin.site.index_title = gettext_lazy("Quản trị dữ liệu")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -21,6 +21,12 @@ to the .po and run the tool: it files the entry under its package.
   python tools/build_locale.py --check    write nothing; exit 1 if a .po is out of step, has an untranslated
                                           entry or a changed placeholder, or a .mo differs from its .po
   python tools/build_locale.py --compile  only compile the .po files to .mo files
+
+English, the interface's second language, is the project's own catalog: locale/en/LC_MESSAGES/django.po holds an
+English msgstr for every Vietnamese msgid of our templates and code ({% translate %}, gettext_lazy, gettext_noop).
+The tool refreshes it with `manage.py makemessages -l en` (existing translations are kept; a msgid the code no
+longer uses is dropped; msgmerge's fuzzy guesses are cleared, so a new or changed msgid shows as untranslated),
+compiles it, and lists what still needs an English translation. Excel workbooks and printed forms stay Vietnamese.
 """
 from __future__ import annotations
 
@@ -522,6 +528,130 @@ def msgfmt_check(po: Path) -> str | None:
     return run.stderr.strip() if run.returncode else ""
 
 
+# --- English: the project's own catalog -----------------------------------------------------------------------
+
+ENGLISH_DIR = ROOT / "locale" / "en" / "LC_MESSAGES"
+# What makemessages must not scan: the virtualenv, collected static files, tests, benchmarks, tools, data.
+MAKEMESSAGES_IGNORE = [".venv", ".venv/*", "staticfiles/*", "static/*", "tests/*", "bench/*", "tools/*", "data/*",
+                       "test-artifacts/*", ".test-data/*", "locale/*", "*/migrations/*"]
+
+
+ENGLISH_HEADER = (
+    "Project-Id-Version: sonduong-giam-ngheo\n"
+    "Language: en\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=UTF-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "Plural-Forms: nplurals=2; plural=(n != 1);\n"
+)
+ENGLISH_HEADER_COMMENT = (
+    "# English translation of the interface (the Vietnamese text is the msgid).\n"
+    "# Refreshed by tools/build_locale.py (`make messages`): makemessages -l en keeps the translations; translate every\n"
+    "# new entry (empty msgstr) here, then run `make messages` again to compile the .mo.\n"
+)
+
+
+def english_po() -> Path:
+    return ENGLISH_DIR / "django.po"
+
+
+def english_problems(entries: list[Entry]) -> list[str]:
+    """Entries of the English catalog that are not ready: fuzzy, empty, or with placeholders that differ."""
+    problems = []
+    for e in entries:
+        if "fuzzy" in e.flags:
+            problems.append(f"fuzzy: {e.msgid!r}")
+        elif not e.translated:
+            problems.append(f"untranslated: {e.msgid!r}")
+        else:
+            problems += [f"placeholder mismatch: {msg}" for msg in _english_placeholder_problems(e)]
+    return problems
+
+
+def _english_placeholder_problems(e: Entry) -> list[str]:
+    if "no-python-format" in e.flags:  # a "%" that is not a placeholder ("50 % so với")
+        return []
+    def real(text: str) -> tuple[list[str], list[str]]:  # "%%" (a literal percent sign) need not be kept
+        named, positional = placeholders(text)
+        return named, [p for p in positional if p != "%%"]
+
+    wanted = [real(e.msgid)] + ([real(e.msgid_plural)] if e.msgid_plural else [])
+    return [f"{e.msgid!r}: {real(s)} not in {wanted}" for s in e.msgstr if real(s) not in wanted]
+
+
+def _clear_fuzzy(po: Path) -> int:
+    """msgmerge guesses a new msgid's translation from a similar one and marks it fuzzy: clear the guess (and the
+    "#|" previous msgid) so that the entry shows as untranslated until someone translates it."""
+    text = po.read_text(encoding="utf-8")
+    # The header: ours, fixed (makemessages writes a template header marked fuzzy, with the time of the run).
+    first = re.search(r'^msgid ""\nmsgstr ""\n(?:".*"\n)*', text, re.M)
+    text = ENGLISH_HEADER_COMMENT + 'msgid ""\nmsgstr ""\n' + "".join(
+        _quote(line) + "\n" for line in re.split(r"(?<=\n)", ENGLISH_HEADER) if line) + text[first.end():]
+    blocks = re.split(r"(\n\s*\n)", text)
+    cleared = 0
+    for i, block in enumerate(blocks):
+        lines = block.splitlines()
+        if not any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            continue
+        out, in_msgstr = [], False
+        for line in lines:
+            if line.startswith("#|"):
+                continue
+            if line.startswith("#,"):
+                flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+                if flags:
+                    out.append("#, " + ", ".join(flags))
+                continue
+            if line.startswith("msgstr"):
+                in_msgstr = True
+                out.append(re.sub(r'\s+".*"$', ' ""', line))
+                continue
+            if in_msgstr and line.startswith('"'):
+                continue
+            in_msgstr = False
+            out.append(line)
+        blocks[i] = "\n".join(out) + ("\n" if block.endswith("\n") else "")
+        cleared += 1
+    po.write_text("".join(blocks), encoding="utf-8")
+    return cleared
+
+
+def build_english(*, check: bool = False, compile_only: bool = False) -> bool:
+    """Refresh (makemessages), compile and check locale/en; True when something needs attention."""
+    po, mo = english_po(), ENGLISH_DIR / "django.mo"
+    if not check and not compile_only:
+        ENGLISH_DIR.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "--no-location",
+                   "--no-wrap", "-e", "html,txt,py"]
+        for pattern in MAKEMESSAGES_IGNORE:
+            command += ["--ignore", pattern]
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if run.returncode:
+            raise SystemExit(f"makemessages failed:\n{run.stdout}{run.stderr}")
+        cleared = _clear_fuzzy(po)
+        if cleared:
+            print(f"{po.relative_to(ROOT)}: cleared {cleared} fuzzy guesses of msgmerge (translate them)")
+    if not po.exists():
+        print(f"{po.relative_to(ROOT)} is missing: run `make messages`")
+        return True
+    header, entries = read_po(po)
+    problems = english_problems(entries)
+    print(f"--- {po.relative_to(ROOT)}: {len(entries)} entries, {sum(e.translated for e in entries)} translated")
+    for msg in problems:
+        print(f"  {msg}")
+    if check:
+        mo_stale = not mo.exists() or load_mo(mo.read_bytes()) != load_mo(compile_mo(header, entries))
+        if mo_stale:
+            print(f"{mo.relative_to(ROOT)} differs from its .po: run `make messages`")
+        return bool(problems or mo_stale)
+    mo.write_bytes(compile_mo(header, entries))
+    complaint = msgfmt_check(po)
+    if complaint:
+        print("msgfmt --check:\n" + complaint)
+    print(f"wrote {mo.relative_to(ROOT)}")
+    return bool(problems or complaint)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group()
@@ -532,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for domain in SOURCES:
         failed |= build(domain, check=args.check, compile_only=args.compile)
+    failed |= build_english(check=args.check, compile_only=args.compile)
     return 1 if failed else 0
 
 

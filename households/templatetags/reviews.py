@@ -1,7 +1,9 @@
-"""Template filters of the review pages: labels of stored codes, and dictionary lookups for the board."""
+"""Template filters of the review pages: labels of stored codes (translated: the models keep them Vietnamese for
+the Excel workbooks), and dictionary lookups for the board."""
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 from ..models import Change, Classification, ReviewState
 
@@ -21,14 +23,14 @@ def get_item(mapping, key):
 
 @register.filter
 def classification_label(code: str) -> str:
-    return _CLASSIFICATION.get(code, code or "")
+    return gettext(_CLASSIFICATION[code]) if code in _CLASSIFICATION else (code or "")
 
 
 @register.filter
 def change_label(code: str) -> str:
-    return _CHANGE.get(code, code or "")
+    return gettext(_CHANGE[code]) if code in _CHANGE else (code or "")
 
 
 @register.filter
 def state_label(code: str) -> str:
-    return _STATE.get(code, code or "")
+    return gettext(_STATE[code]) if code in _STATE else (code or "")

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from programs.tracking import STATUS_LABELS
 
@@ -16,7 +17,7 @@ TASK_BADGES = {"completed": "badge-ok", "in_progress": "badge-info", "stalled": 
 
 @register.filter
 def status_badge(status: str | None) -> str:
-    label = STATUS_LABELS.get(status or "", "Chưa có số liệu")
+    label = gettext(STATUS_LABELS.get(status or "", "Chưa có số liệu"))
     return format_html(
         '<span class="badge {}" data-status="{}" style="white-space:nowrap">{}</span>', BADGES.get(status or "", ""), status or "none", label
     )
@@ -51,5 +52,5 @@ def target_value(target) -> str:
     """The target's value with its unit: "≥ 3,00 điểm %/năm", "0 xã"."""
     if target.is_reduction:
         sign = {"at_least": "≥ ", "more_than": "> "}.get(target.comparison, "")
-        return f"{sign}{dec(target.value)} điểm %/năm"
+        return f"{sign}{dec(target.value)} " + gettext("điểm %/năm")
     return f"≤ {dec(target.value, 0)} {target.unit_label}" if target.value else f"0 {target.unit_label}"

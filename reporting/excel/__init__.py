@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from django.utils import translation
 from xlsxwriter.workbook import Workbook
 
 from . import headers as H
@@ -52,6 +53,8 @@ def open_workbook(path: Path, ctx: ReportContext) -> Workbook:
     return wb
 
 
+# The standard forms stay Vietnamese whatever language the user who asked for them reads.
+@translation.override("vi")
 def build_report_workbook(ctx: ReportContext, path: Path, *, progress: Callable[[int, str], None] | None = None) -> None:
     """Build every sheet into `path` (same data → same bytes)."""
     wb = open_workbook(path, ctx)
