@@ -362,3 +362,230 @@ def reviews_export(*, user, qs: QuerySet, filters: dict[str, str] | None = None)
     wb.close()
     _log_export(user=user, kind="export_reviews", rows=r - HEADER_ROW, filters=filters or {}, masked=not income)
     return path
+
+
+# --- the annual review template ---------------------------------------------------------------------------
+
+REVIEW_TITLE = "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
+REVIEW_EXTRA_ROWS = 200  # blank rows with the drop-downs below the commune's households
+
+
+def reviews_template(*, commune: AdministrativeUnit, year: int) -> Path:
+    """The workbook a commune fills in with its review results of `year`: one row per household of the commune
+    (code, head's name and village for reference, the current values where a review exists), Vietnamese headers,
+    drop-downs (Có/Không for each indicator of the year's standard, causes and needs from their configured lists),
+    an instructions sheet. Written in constant memory to a temporary file (a commune may have 10,000 households)."""
+    import xlsxwriter
+
+    from . import poverty
+    from .models import AnnualReview, Indicator, PovertyCause, ReviewState, SupportNeed
+    from .resources import (
+        REVIEW_CAUSE_SLOTS, REVIEW_NEED_SLOTS, REVIEW_REFERENCE_HEADERS, YES_NO, review_columns,
+    )
+    from .services import review_standard
+
+    standard = review_standard(year=year)
+    rules = standard.to_rules()
+    imported = review_columns(dict(rules.indicators))
+    layout: list[tuple[str, str, int, str]] = []  # (key, header, width, help)
+    for c in imported:
+        layout.append((c.key, c.header + (" *" if c.required else ""), c.width, c.help))
+        if c.key == "code":
+            layout.append(("ref:head_name", REVIEW_REFERENCE_HEADERS["head_name"], 24,
+                           "Để đối chiếu, không nhập vào hệ thống. Họ tên chủ hộ theo sổ hộ."))
+            layout.append(("ref:village", REVIEW_REFERENCE_HEADERS["village"], 18, "Để đối chiếu, không nhập vào hệ thống."))
+    layout.append(("ref:current", REVIEW_REFERENCE_HEADERS["current"], 22,
+                   "Để đối chiếu: kết quả đang ghi trong hệ thống. Phân loại mới do hệ thống tính khi nhập."))
+    layout.append(("ref:state", REVIEW_REFERENCE_HEADERS["state"], 22,
+                   "Để đối chiếu. Chỉ nhập được kết quả “Đang rà soát” hoặc hộ chưa có kết quả."))
+    col_of = {key: i for i, (key, *_rest) in enumerate(layout)}
+
+    households = list(
+        Household.objects.filter(commune=commune, status=HouseholdStatus.ACTIVE)
+        .annotate(member_total=Count("members"))
+        .order_by("village__name", "code")
+        .values_list("id", "code", "head_name", "village__name", "member_total")
+    )
+    reviews: dict[int, dict[str, Any]] = {}
+    ids = [h[0] for h in households]
+    for i in range(0, len(ids), 900):
+        part = ids[i:i + 900]
+        for rv in AnnualReview.objects.filter(household_id__in=part, year=year).values(
+                "id", "household_id", "review_date", "member_count", "income_total_12m", "income_per_capita_month",
+                "indicators", "no_working_capacity", "person_of_merit", "notes", "classification", "state"):
+            rv["causes"], rv["needs"] = [], []
+            reviews[rv["household_id"]] = rv
+    by_id = {rv["id"]: rv for rv in reviews.values()}
+    review_ids = list(by_id)
+    for i in range(0, len(review_ids), 900):
+        part = review_ids[i:i + 900]
+        for rid, name in AnnualReview.causes.through.objects.filter(annualreview_id__in=part).order_by(
+                "povertycause__order", "povertycause__code").values_list("annualreview_id", "povertycause__name"):
+            by_id[rid]["causes"].append(name)
+        for rid, name in AnnualReview.needs.through.objects.filter(annualreview_id__in=part).order_by(
+                "supportneed__order", "supportneed__code").values_list("annualreview_id", "supportneed__name"):
+            by_id[rid]["needs"].append(name)
+
+    path = _export_path()
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_urls": False, "strings_to_formulas": False,
+                                         "tmpdir": str(path.parent)})
+    ws = wb.add_worksheet("Kết quả rà soát")
+    guide = wb.add_worksheet("Hướng dẫn")
+    lists = wb.add_worksheet("Danh mục")
+    font = {"font_name": "Times New Roman"}
+    title_fmt = wb.add_format({**font, "bold": True, "font_size": 14, "align": "center"})
+    note_fmt = wb.add_format({**font, "italic": True})
+    head_fmt = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                              "align": "center", "valign": "vcenter"})
+    ref_head_fmt = wb.add_format({**font, "bold": True, "bg_color": "#EDEDED", "border": 1, "text_wrap": True,
+                                  "align": "center", "valign": "vcenter", "font_color": "#555555"})
+    text_fmt = wb.add_format({**font, "num_format": "@"})
+    plain = wb.add_format(font)
+    ref_fmt = wb.add_format({**font, "font_color": "#555555"})
+    money_fmt = wb.add_format({**font, "num_format": "#,##0"})
+    last = len(layout) - 1
+    area_lines = (f"chuẩn nghèo nông thôn {poverty.vnd(standard.rural_poor_line)}, thành thị "
+                  f"{poverty.vnd(standard.urban_poor_line)}/người/tháng")
+    ws.merge_range(0, 0, 0, last, REVIEW_TITLE.format(year=year) + f" – {commune.name.upper()}", title_fmt)
+    ws.merge_range(1, 0, 1, last, f"Năm rà soát: {year}. {standard.name} ({area_lines}). Mỗi dòng một hộ; "
+                                  "cột có dấu * là bắt buộc; xem trang “Hướng dẫn”.", note_fmt)
+    ws.merge_range(2, 0, 2, last, "Chỉ số thiếu hụt: chọn Có (thiếu hụt) hoặc Không. Phân loại hộ do hệ thống tính "
+                                  "từ thu nhập và số chỉ số thiếu hụt, không nhập tay. Cột “để đối chiếu” không được "
+                                  "nhập vào hệ thống.", note_fmt)
+    header_row = HEADER_ROW - 1
+    for c, (key, header, width, help_text) in enumerate(layout):
+        ws.set_column(c, c, width)
+        ws.write_string(header_row, c, header, ref_head_fmt if key.startswith("ref:") else head_fmt)
+        if help_text:
+            ws.write_comment(header_row, c, help_text, {"author": "Hệ thống giảm nghèo", "x_scale": 2, "y_scale": 1.6})
+    ws.set_row(header_row, 48)
+    ws.freeze_panes(HEADER_ROW, 2)
+
+    labels = dict(poverty.CATEGORY_LABELS)
+    states = dict(ReviewState.choices)
+    yes_no = lambda value: YES_NO[0] if value else YES_NO[1]  # noqa: E731
+    r = HEADER_ROW
+    for hid, code, head, village, member_total in households:
+        rv = reviews.get(hid)
+        values: dict[str, Any] = {"code": code, "ref:head_name": head, "ref:village": village or ""}
+        values["member_count"] = (rv["member_count"] if rv else member_total) or None
+        if rv:
+            values["review_date"] = f"{rv['review_date']:%d/%m/%Y}"
+            if rv["income_total_12m"] is not None:
+                values["income_total"] = rv["income_total_12m"]
+            else:
+                values["income_month"] = rv["income_per_capita_month"]
+            for code_ in rules.indicators:
+                values[f"ind:{code_}"] = yes_no(((rv["indicators"] or {}).get(code_) or {}).get("deprived"))
+            for kind, slots in (("cause", REVIEW_CAUSE_SLOTS), ("need", REVIEW_NEED_SLOTS)):
+                names = rv["causes" if kind == "cause" else "needs"]
+                for i in range(slots):
+                    chunk = names[i:i + 1] if i < slots - 1 else names[i:]
+                    if chunk:
+                        values[f"{kind}{i + 1}"] = "; ".join(chunk)
+            values["no_working_capacity"] = yes_no(rv["no_working_capacity"])
+            values["person_of_merit"] = yes_no(rv["person_of_merit"])
+            values["notes"] = rv["notes"]
+            values["ref:current"] = labels.get(rv["classification"], rv["classification"])
+            values["ref:state"] = states.get(rv["state"], rv["state"])
+        else:
+            values["ref:state"] = "Chưa rà soát"
+        for c, (key, *_rest) in enumerate(layout):
+            value = values.get(key)
+            if key in ("code", "review_date"):
+                ws.write_string(r, c, value or "", text_fmt) if value else ws.write_blank(r, c, None, text_fmt)
+            elif key in ("income_total", "income_month"):
+                ws.write_number(r, c, value, money_fmt) if value is not None else ws.write_blank(r, c, None, money_fmt)
+            elif key == "member_count":
+                ws.write_number(r, c, value, plain) if value is not None else ws.write_blank(r, c, None, plain)
+            elif value not in (None, ""):
+                ws.write_string(r, c, str(value), ref_fmt if key.startswith("ref:") else plain)
+        r += 1
+    for extra in range(REVIEW_EXTRA_ROWS):  # formats for rows the officer adds
+        ws.write_blank(r + extra, col_of["code"], None, text_fmt)
+        ws.write_blank(r + extra, col_of["review_date"], None, text_fmt)
+    last_row = r + REVIEW_EXTRA_ROWS - 1
+
+    # Drop-downs and checks.
+    first = HEADER_ROW
+    yes_no_list = {"validate": "list", "source": list(YES_NO), "error_title": "Giá trị không hợp lệ",
+                   "error_message": "Chọn Có hoặc Không (hoặc để trống)."}
+    for key in [k for k in col_of if k.startswith("ind:")] + ["no_working_capacity", "person_of_merit"]:
+        ws.data_validation(first, col_of[key], last_row, col_of[key], yes_no_list)
+    causes = list(PovertyCause.objects.filter(active=True).order_by("order", "code").values_list("name", flat=True))
+    needs = list(SupportNeed.objects.filter(active=True).order_by("order", "code").values_list("name", flat=True))
+    for letter, prefix, names, noun in (("A", "cause", causes, "nguyên nhân nghèo"), ("B", "need", needs, "nhu cầu hỗ trợ")):
+        if not names:
+            continue
+        for key in [k for k in col_of if k.startswith(prefix)]:
+            ws.data_validation(first, col_of[key], last_row, col_of[key], {
+                "validate": "list", "source": f"='Danh mục'!${letter}$2:${letter}${len(names) + 1}",
+                "error_type": "warning", "error_title": "Không có trong danh sách",
+                "error_message": f"Chọn {noun} trong danh sách (trang “Danh mục”)."})
+    for key in ("income_total", "income_month"):
+        ws.data_validation(first, col_of[key], last_row, col_of[key], {
+            "validate": "decimal", "criteria": ">=", "value": 0, "error_title": "Số tiền không hợp lệ",
+            "error_message": "Ghi số đồng, không âm (ví dụ 18000000)."})
+    ws.data_validation(first, col_of["member_count"], last_row, col_of["member_count"], {
+        "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 99,
+        "error_title": "Số nhân khẩu không hợp lệ", "error_message": "Ghi số người trong hộ, từ 1 đến 99."})
+
+    # The lists.
+    bold = wb.add_format({**font, "bold": True})
+    lists.set_column(0, 1, 44)
+    for c, (title, names) in enumerate((("Nguyên nhân nghèo", causes), ("Nhu cầu hỗ trợ", needs),
+                                        ("Có/Không", list(YES_NO)))):
+        lists.write_string(0, c, title, bold)
+    for i in range(max(len(causes), len(needs), len(YES_NO))):
+        for c, names in enumerate((causes, needs, list(YES_NO))):
+            if i < len(names):
+                lists.write_string(i + 1, c, names[i], plain)
+
+    # The instructions.
+    conditions = dict(Indicator.objects.filter(standard=standard).values_list("code", "condition"))
+    wrap = wb.add_format({**font, "font_size": 12, "text_wrap": True, "valign": "top"})
+    wrap_bold = wb.add_format({**font, "font_size": 12, "bold": True, "text_wrap": True, "valign": "top"})
+    guide.set_column(0, 0, 120)
+    min_dep = standard.min_deprivations
+    lines: list[tuple[str, bool]] = [
+        (f"HƯỚNG DẪN ĐIỀN KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year} – {commune.name.upper()}", True),
+        ("", False),
+        (f"Chuẩn áp dụng: {standard.name} ({standard.legal_basis}).", False),
+        (f"Chuẩn thu nhập: {area_lines}.", False),
+        (f"Phân loại do hệ thống tính (không nhập tay): thu nhập bình quân không vượt chuẩn và thiếu hụt từ {min_dep} "
+         f"chỉ số trở lên → hộ nghèo; không vượt chuẩn và thiếu hụt dưới {min_dep} chỉ số → hộ cận nghèo; thu nhập "
+         "trên chuẩn → không phải hộ nghèo, hộ cận nghèo dù thiếu hụt bao nhiêu chỉ số.", False),
+        ("", False),
+        ("Các bước:", True),
+        ("1. Trang “Kết quả rà soát” đã có sẵn các hộ của xã (mã hộ, chủ hộ, thôn) và kết quả đang ghi trong hệ thống "
+         "nếu có. Mỗi dòng một hộ; không đổi mã hộ, không ghi một hộ hai lần.", False),
+        ("2. Ghi thu nhập: tổng thu nhập 12 tháng (hệ thống tính bình quân = tổng ÷ số nhân khẩu ÷ 12), hoặc chỉ ghi "
+         "thu nhập bình quân đầu người một tháng. Ghi số đồng, ví dụ 18000000 hoặc 18.000.000.", False),
+        ("3. Mỗi chỉ số thiếu hụt chọn Có (hộ thiếu hụt) hoặc Không; để trống là Không. Có thể ghi x thay cho Có.", False),
+        ("4. Nguyên nhân nghèo, nhu cầu hỗ trợ: chọn trong danh sách thả xuống (trang “Danh mục”); nhiều hơn ba thì "
+         "ghi thêm vào ô cuối, cách nhau bởi dấu “;”.", False),
+        ("5. Dòng của hộ chưa rà soát mà để trống thu nhập và các chỉ số thì được bỏ qua.", False),
+        ("6. Tải tệp lên ở trang “Nhập kết quả rà soát”: hệ thống kiểm tra, tính phân loại và cho xem trước từng dòng "
+         "(thêm mới, cập nhật, không đổi, có lỗi). Tệp còn lỗi thì chưa ghi dòng nào; tải tệp lỗi về, sửa các ô tô đỏ "
+         "rồi tải lên lại. Nhập lại cùng một tệp không thay đổi gì.", False),
+        ("7. Chỉ nhập được kết quả đang ở bước “Đang rà soát” (hoặc hộ chưa có kết quả). Kết quả đã gửi họp thôn, đã "
+         "thống nhất, niêm yết hay đã được công nhận thì không nhập đè từ Excel.", False),
+        ("8. Chỉ số đã được xác định tự động từ thông tin nhân khẩu, nhà ở (trên phiếu rà soát của từng hộ) muốn ghi "
+         "khác phải sửa trên phiếu của hộ và nêu lý do.", False),
+        ("9. Chữ gõ bằng phông cũ (.VnTime – TCVN3, VNI-Times) được hệ thống tự chuyển sang Unicode.", False),
+        ("", False),
+        ("Các chỉ số thiếu hụt:", True),
+    ] + [(f"• {code}. {name}: thiếu hụt khi {conditions.get(code, '').rstrip('.')[:1].lower()}"
+          f"{conditions.get(code, '').rstrip('.')[1:]}." if conditions.get(code) else f"• {code}. {name}.", False)
+         for code, name in rules.indicators.items()] + [
+        ("", False),
+        ("Các cột:", True),
+    ] + [(f"• {c.header}: {c.help}", False) for c in imported
+         if not c.key.startswith("ind:") and c.key not in ("cause2", "cause3", "need2", "need3")] + [
+        ("• Các cột “để đối chiếu” (chủ hộ, thôn, phân loại hiện tại, trạng thái) giúp đối chiếu, không được nhập.", False),
+    ]
+    for row, (text, is_bold) in enumerate(lines):
+        guide.write_string(row, 0, text, wrap_bold if is_bold else wrap)
+    wb.close()
+    return path

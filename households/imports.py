@@ -565,22 +565,28 @@ def households_import_plan(
     plan.households = households
     plan.problems += [p for h in households for p in h.problems if p not in plan.problems]
     plan.problems.sort(key=lambda p: (p.row, p.column))
-    from .excel_io import ENCODING_LABELS
-
-    text = plan.text
-    for enc, count in text.get("converted", {}).items():
-        example = (text.get("examples", {}).get(enc) or [("", "")])[0]
-        plan.notes.append(f"Đã chuyển {count} ô chữ gõ bằng mã {ENCODING_LABELS[enc]} sang Unicode "
-                          f"(ví dụ “{example[0]}” → “{example[1]}”).")
-    if text.get("nfd_cells"):
-        plan.notes.append(f"Đã chuẩn hóa {text['nfd_cells']} ô chữ Unicode tổ hợp (NFD) sang dạng dựng sẵn (NFC).")
-    if text.get("unreadable"):
-        plan.notes.append("Một số ô có ký tự lạ, không nhận ra bảng mã: " +
-                          "; ".join(f"“{t}”" for t in text["unreadable"][:3]) + ". Hãy kiểm tra lại các ô này.")
-    if plan.ignored:
-        plan.notes.append("Các cột không dùng khi nhập: " + ", ".join(f"“{h}”" for h in plan.ignored) + ".")
+    plan.notes += text_notes(plan.text, plan.ignored)
     report(90, "Đã kiểm tra xong")
     return plan
+
+
+def text_notes(text: dict[str, Any], ignored: list[str]) -> list[str]:
+    """What the cleaning did to the workbook's text, and the columns left out, for the preview page."""
+    from .excel_io import ENCODING_LABELS
+
+    notes = []
+    for enc, count in text.get("converted", {}).items():
+        example = (text.get("examples", {}).get(enc) or [("", "")])[0]
+        notes.append(f"Đã chuyển {count} ô chữ gõ bằng mã {ENCODING_LABELS[enc]} sang Unicode "
+                     f"(ví dụ “{example[0]}” → “{example[1]}”).")
+    if text.get("nfd_cells"):
+        notes.append(f"Đã chuẩn hóa {text['nfd_cells']} ô chữ Unicode tổ hợp (NFD) sang dạng dựng sẵn (NFC).")
+    if text.get("unreadable"):
+        notes.append("Một số ô có ký tự lạ, không nhận ra bảng mã: " +
+                     "; ".join(f"“{t}”" for t in text["unreadable"][:3]) + ". Hãy kiểm tra lại các ô này.")
+    if ignored:
+        notes.append("Các cột không dùng khi nhập: " + ", ".join(f"“{h}”" for h in ignored) + ".")
+    return notes
 
 
 def _load_parsed(path: Path | None, key: str) -> Parsed | None:
@@ -924,11 +930,14 @@ def job_dir(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
 
 
-def import_job_create(*, user, filename: str, data: bytes, commune: AdministrativeUnit | None) -> Job:
-    """Keep the uploaded file and open a job for its preview."""
+def import_job_create(*, user, filename: str, data: bytes, commune: AdministrativeUnit | None, kind: str = JOB_KIND,
+                      params: dict[str, Any] | None = None) -> Job:
+    """Keep the uploaded file and open a job for its preview. `kind` says what the file holds: households
+    (JOB_KIND) or annual reviews (`households.imports_reviews.JOB_KIND`, with the year in `params`)."""
     job = Job.objects.create(
-        kind=JOB_KIND, created_by=user if user.pk else None, commune=commune,
-        params={"filename": filename[:200], "phase": "preview", "commune_id": commune.pk if commune else None},
+        kind=kind, created_by=user if user.pk else None, commune=commune,
+        params={**(params or {}), "filename": filename[:200], "phase": "preview",
+                "commune_id": commune.pk if commune else None},
         message="Đang chờ kiểm tra",
     )
     folder = job_dir(job)
@@ -960,6 +969,12 @@ def import_job_run(*, job_id: int) -> None:
     job = Job.objects.select_related("created_by", "commune").get(pk=job_id)
     if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
         return
+    if job.kind != JOB_KIND:
+        from . import imports_reviews
+
+        if job.kind == imports_reviews.JOB_KIND:
+            return imports_reviews.review_job_run(job=job)
+        raise ValueError(f"Unknown import kind {job.kind}")
     job_start(job_id=job.pk)
     phase = job.params.get("phase", "preview")
     commune = AdministrativeUnit.objects.filter(pk=job.params.get("commune_id")).first()

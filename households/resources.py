@@ -227,3 +227,106 @@ def relation_labels() -> list[str]:
 
 def sex_labels() -> list[str]:
     return [label for _, label in Sex.choices]
+
+
+# --- the annual review workbook (one row per household, one year) ----------------------------------------------
+#
+# The review template (`households.exports.reviews_template`) and the review import (`households.imports_reviews`)
+# take their columns from here. The indicator columns depend on the standard of the year: one per indicator,
+# headed "4. Bảo hiểm y tế", found on import by that header, by "Chỉ số 4" or by the indicator's name.
+
+YES_NO = ("Có", "Không")
+REVIEW_CAUSE_SLOTS = 3  # "Nguyên nhân nghèo (1)" … "(3)", each a drop-down; a cell may also hold several names
+REVIEW_NEED_SLOTS = 3
+
+REVIEW_COLUMNS_BEFORE: tuple[Column, ...] = (
+    Column("code", "Mã hộ", ("ma ho gia dinh", "ma so ho", "ma ho", "so hieu ho"), required=True, width=16,
+           text_format=True, help="Bắt buộc. Mã hộ trong sổ hộ của xã; mỗi hộ một dòng."),
+    Column("review_date", "Ngày rà soát", ("ngay ra soat", "ngay dieu tra", "ngay khao sat"), width=13, text_format=True,
+           help="Ngày/tháng/năm thuộc năm rà soát, không sau hôm nay. Để trống: giữ ngày đã ghi hoặc lấy ngày mặc định."),
+    Column("member_count", "Số nhân khẩu", ("so nhan khau", "so khau", "so thanh vien", "nhan khau"), width=10,
+           help="Số người trong hộ khi rà soát (ít nhất 1). Để trống: lấy theo sổ hộ."),
+    Column("income_total", "Tổng thu nhập 12 tháng (đồng)", ("tong thu nhap 12 thang", "tong thu nhap cua ho",
+                                                               "tong thu nhap"), width=16,
+           help="Tổng thu nhập của hộ trong 12 tháng qua, tính bằng đồng. Có cột này thì thu nhập bình quân "
+                "được tính = tổng ÷ số nhân khẩu ÷ 12."),
+    Column("income_month", "Thu nhập bình quân (đồng/người/tháng)", ("thu nhap binh quan dau nguoi",
+                                                                       "thu nhap binh quan", "thu nhap bq",
+                                                                       "thu nhap dau nguoi"), width=16,
+           help="Chỉ cần khi không có tổng thu nhập 12 tháng."),
+)
+REVIEW_COLUMNS_AFTER: tuple[Column, ...] = tuple(
+    Column(f"cause{i}", f"Nguyên nhân nghèo ({i})", (f"nguyen nhan ngheo {i}",) + (("nguyen nhan ngheo", "nguyen nhan")
+                                                                                  if i == 1 else ()), width=24,
+           help="Chọn trong danh sách (trang “Danh mục”); có thể ghi nhiều nguyên nhân, cách nhau bởi dấu “;”.")
+    for i in range(1, REVIEW_CAUSE_SLOTS + 1)
+) + tuple(
+    Column(f"need{i}", f"Nhu cầu hỗ trợ ({i})", (f"nhu cau ho tro {i}",) + (("nhu cau ho tro", "nhu cau")
+                                                                           if i == 1 else ()), width=24,
+           help="Chọn trong danh sách (trang “Danh mục”); có thể ghi nhiều nhu cầu, cách nhau bởi dấu “;”.")
+    for i in range(1, REVIEW_NEED_SLOTS + 1)
+) + (
+    Column("no_working_capacity", "Hộ không có khả năng lao động", ("ho khong co kha nang lao dong",
+                                                                     "khong co kha nang lao dong", "khong co kha nang ld"),
+           width=12, help="Có hoặc Không. Để trống: giữ giá trị đã ghi (hoặc tự xác định từ thông tin nhân khẩu)."),
+    Column("person_of_merit", "Hộ có người có công", ("ho co nguoi co cong", "nguoi co cong"), width=12,
+           help="Có hoặc Không."),
+    Column("notes", "Ghi chú", ("ghi chu",), width=30, help="Không bắt buộc."),
+)
+# Columns of the template (and of other workbooks) shown for reference and not imported.
+REVIEW_REFERENCE_KEYS = {
+    "row_number": ("stt", "so thu tu", "tt"),
+    "head_name": ("chu ho de doi chieu", "ho ten chu ho", "ho va ten chu ho", "ten chu ho", "chu ho", "ho va ten",
+                  "ho ten"),
+    "village": ("thon to dan pho", "thon xom", "thon ban", "thon", "xom", "to dan pho"),
+    "current": ("phan loai hien tai de doi chieu", "phan loai hien tai", "phan loai"),
+    "state": ("trang thai de doi chieu", "trang thai"),
+    "deprivation_count": ("so chi so thieu hut",),
+    "errors": ("loi can sua",),
+}
+REVIEW_REFERENCE_HEADERS = {
+    "head_name": "Chủ hộ (để đối chiếu)",
+    "village": "Thôn, tổ dân phố",
+    "current": "Phân loại hiện tại (để đối chiếu)",
+    "state": "Trạng thái (để đối chiếu)",
+}
+
+
+def indicator_header(code: str, name: str) -> str:
+    return f"{code}. {name}"
+
+
+def indicator_column(code: str, name: str) -> Column:
+    return Column(f"ind:{code}", indicator_header(code, name), (f"chi so {code}", f"cs{code}", header_key(name)),
+                  width=11, help=f"Chỉ số {code} – {name}: Có (thiếu hụt) hoặc Không; để trống là Không.")
+
+
+def review_columns(indicators: dict[str, str]) -> list[Column]:
+    """The imported columns of the review workbook for a standard's indicators (code → name, in order)."""
+    return [*REVIEW_COLUMNS_BEFORE, *(indicator_column(c, n) for c, n in indicators.items()), *REVIEW_COLUMNS_AFTER]
+
+
+def review_header_synonyms(columns: list[Column]) -> dict[str, tuple[str, ...]]:
+    found = {c.key: c.keys for c in columns}
+    found.update({f"ref:{k}": v for k, v in REVIEW_REFERENCE_KEYS.items()})
+    return found
+
+
+_YES = {"co", "x", "1", "true", "yes", "y", "thieu hut", "co thieu hut", "th", "v", "✓", "✔"}
+_NO = {"khong", "0", "false", "no", "n", "-", "k", "kh", "khong thieu hut"}
+
+
+def yes_no(value, *, noun: str) -> bool | None:
+    """A Có/Không cell: Có, x, 1 → True; Không, 0, - → False; blank → None. ValueError with the reason otherwise."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = fold(as_text(value)).strip(" .")
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f"{noun}: “{as_text(value)}” không hợp lệ; ghi Có (hoặc x) hoặc Không (hoặc để trống).")

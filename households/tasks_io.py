@@ -10,3 +10,9 @@ from . import imports
 def households_import_task(job_id: int) -> None:
     """Run the preview or the commit of an import job (a finished phase is not run again)."""
     imports.import_job_run(job_id=job_id)
+
+
+@shared_task(name="households.import_reviews", acks_late=True)
+def reviews_import_task(job_id: int) -> None:
+    """Run the preview or the commit of an annual review import job (same job table and runner)."""
+    imports.import_job_run(job_id=job_id)

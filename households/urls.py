@@ -10,6 +10,8 @@ urlpatterns = [
     # Data in and out (helper "io"): before households/<code>/ so "import" and "export" are not read as codes.
     path("households/import/", views_io.import_start, name="import_start"),
     path("households/import/template.xlsx", views_io.import_template, name="import_template"),
+    path("households/import/reviews/", views_io.review_import_start, name="review_import_start"),
+    path("households/import/reviews/template.xlsx", views_io.review_import_template, name="review_import_template"),
     path("households/import/<int:pk>/", views_io.import_job, name="import_job"),
     path("households/import/<int:pk>/confirm/", views_io.import_confirm, name="import_confirm"),
     path("households/import/<int:pk>/errors.xlsx", views_io.import_errors, name="import_errors"),

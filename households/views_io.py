@@ -6,6 +6,7 @@ import os
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,11 +19,12 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.scoping import scope
 
-from . import exports, imports, selectors
+from . import exports, imports, imports_reviews, selectors
 from .excel_io import WorkbookError, sniff
 from .models import Household, Job, JobStatus
 
 IMPORTERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
+IMPORT_KINDS = (imports.JOB_KIND, imports_reviews.JOB_KIND)
 EXPORTERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
 PAGE_ROWS = 100
 
@@ -87,17 +89,109 @@ def import_start(request):
             return redirect("households:import_job", pk=job.pk)
     recent = scope(user, Job.objects.filter(kind=imports.JOB_KIND, created_by=user)).order_by("-created_at")[:10]
     return render(request, "households/import_start.html", {"form": form, "recent": recent, "communes": communes,
-                                                             "sync_limit": imports.SYNC_ROW_LIMIT})
+                                                             "sync_limit": imports.SYNC_ROW_LIMIT,
+                                                             "review_year": _default_review_year()})
 
 
 def _queue(job: Job) -> None:
-    from .tasks_io import households_import_task
+    from .tasks_io import households_import_task, reviews_import_task
 
-    transaction.on_commit(lambda: households_import_task.delay(job.pk))
+    task = reviews_import_task if job.kind == imports_reviews.JOB_KIND else households_import_task
+    transaction.on_commit(lambda: task.delay(job.pk))
 
 
 def _job_for(request, pk: int) -> Job:
-    return get_object_or_404(scope(request.user, Job.objects.filter(kind=imports.JOB_KIND)), pk=pk)
+    return get_object_or_404(scope(request.user, Job.objects.filter(kind__in=IMPORT_KINDS)), pk=pk)
+
+
+# --- the annual review results (kết quả rà soát) ------------------------------------------------------------
+
+
+def _review_years() -> list[int]:
+    return list(range(timezone.localdate().year, imports_reviews.FIRST_YEAR - 1, -1))
+
+
+def _default_review_year() -> int:
+    """The year whose review is under way: this year from the periodic review (September), else last year's
+    until the new one starts."""
+    today = timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+class ReviewUploadForm(UploadForm):
+    year = forms.TypedChoiceField(label="Năm rà soát", coerce=int, choices=())
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, communes=communes, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in _review_years()]
+        self.fields["year"].initial = _default_review_year()
+        self.fields["commune"].empty_label = "— Các xã của các hộ trong tệp —"
+        self.order_fields(["file", "year", "commune"])
+
+
+def _template_commune(request, communes):
+    wanted = request.GET.get("commune", "")
+    if len(communes) == 1 and not wanted:
+        return communes[0]
+    return next((c for c in communes if str(c.pk) == wanted or c.code == wanted), None)
+
+
+@role_required(*IMPORTERS)
+def review_import_template(request):
+    """The review template of one commune and year, pre-filled with its households."""
+    communes = exports.communes_for_import(request.user)
+    commune = _template_commune(request, communes)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else _default_review_year()
+    if year not in _review_years():
+        raise Http404("Năm rà soát không hợp lệ.")
+    if commune is None:
+        if request.GET.get("commune"):
+            raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
+        messages.error(request, "Hãy chọn xã để tải tệp mẫu kết quả rà soát.")
+        return redirect(reverse("households:review_import_start") + f"?year={year}")
+    try:
+        path = exports.reviews_template(commune=commune, year=year)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(reverse("households:review_import_start") + f"?year={year}")
+    return _file_response(path, f"mau-ket-qua-ra-soat-{year}-{commune.code}.xlsx")
+
+
+@role_required(*IMPORTERS)
+def review_import_start(request):
+    """Upload a commune's review results of a year: checked now (small files) or by Celery, then previewed."""
+    user = request.user
+    communes = exports.communes_for_import(user)
+    initial = {}
+    if request.GET.get("year", "").isdigit():
+        initial["year"] = int(request.GET["year"])
+    chosen = _template_commune(request, communes) if request.GET.get("commune") else None
+    if chosen is not None:
+        initial["commune"] = chosen
+    form = ReviewUploadForm(request.POST or None, request.FILES or None, communes=communes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            sniff(data, upload.name)
+        except WorkbookError as exc:
+            form.add_error("file", str(exc))
+        else:
+            job = imports_reviews.review_job_create(user=user, filename=upload.name, data=data,
+                                                    year=form.cleaned_data["year"],
+                                                    commune=form.cleaned_data.get("commune"))
+            if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
+                imports.import_job_run(job_id=job.pk)
+            else:
+                _queue(job)
+            return redirect("households:import_job", pk=job.pk)
+    recent = scope(user, Job.objects.filter(kind=imports_reviews.JOB_KIND, created_by=user)).order_by("-created_at")[:10]
+    return render(request, "households/import_review_start.html", {
+        "form": form, "recent": recent, "communes": communes, "years": _review_years(),
+        "year": initial.get("year") or _default_review_year(), "chosen": chosen,
+        "sync_limit": imports.SYNC_ROW_LIMIT,
+    })
 
 
 @role_required(*IMPORTERS)
@@ -116,6 +210,11 @@ def import_job(request, pk: int):
             context["committed"] = phase == "committed"
     if request.htmx:
         return render(request, "households/import_progress.html", context)
+    if job.kind == imports_reviews.JOB_KIND:
+        context["outcomes"] = imports_reviews.OUTCOME_LABELS
+        for r in context.get("page_rows", []):
+            r["label"] = imports_reviews.OUTCOME_LABELS.get(r["outcome"], r["outcome"])
+        return render(request, "households/import_review_job.html", context)
     return render(request, "households/import_job.html", context)
 
 
@@ -153,12 +252,21 @@ def import_confirm(request, pk: int):
         messages.error(request, "Tệp này không thể ghi: còn lỗi, không có gì thay đổi, hoặc đã được ghi.")
         return redirect("households:import_job", pk=job.pk)
     totals = (job.result or {}).get("totals", {})
-    if totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT:
+    if job.kind == imports_reviews.JOB_KIND:
+        # review_save writes one review at a time: more than a few hundred go to Celery with the progress bar.
+        sync = totals.get("new", 0) + totals.get("updated", 0) <= imports.SYNC_ROW_LIMIT // 10
+    else:
+        sync = totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT
+    if sync:
         imports.import_job_run(job_id=job.pk)
         job.refresh_from_db()
         if (job.result or {}).get("phase") == "committed":
             t = job.result["totals"]
-            messages.success(request, f"Đã ghi vào sổ hộ: {t['new']} hộ mới, {t['updated']} hộ cập nhật.")
+            if job.kind == imports_reviews.JOB_KIND:
+                messages.success(request, f"Đã ghi kết quả rà soát năm {job.params.get('year')}: {t['new']} hộ thêm "
+                                          f"mới, {t['updated']} hộ cập nhật.")
+            else:
+                messages.success(request, f"Đã ghi vào sổ hộ: {t['new']} hộ mới, {t['updated']} hộ cập nhật.")
         else:
             messages.error(request, "Chưa ghi dòng nào: dữ liệu đã thay đổi sau khi xem trước. Xem lại các lỗi dưới đây.")
     else:
