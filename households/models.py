@@ -466,6 +466,11 @@ class ReviewKind(models.TextChoices):
     REGULAR = "regular", gettext_lazy("Rà soát thường xuyên trong năm")
 
 
+# Kept by name so that services.review_save can write one history record per save, causes and needs included,
+# instead of one for the row and one more for each many-to-many change.
+REVIEW_HISTORY = HistoricalRecords(verbose_name=gettext_lazy("lịch sử rà soát"), m2m_fields=["causes", "needs"])
+
+
 class AnnualReview(models.Model):
     """One household's review for one year: income, facts, indicators, and the classification computed from them.
 
@@ -534,7 +539,7 @@ class AnnualReview(models.Model):
     created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
     version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
-    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử rà soát"), m2m_fields=[causes, needs])
+    history = REVIEW_HISTORY
 
     # A review belongs to the commune that made it (the unit in force on its date).
     scope_commune_field = "commune"

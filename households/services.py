@@ -13,6 +13,7 @@ from django.utils import timezone
 from . import poverty
 from .errors import StaleVersion
 from .models import (
+    REVIEW_HISTORY,
     LOCKED_STATES,
     AdministrativeUnit,
     AnnualReview,
@@ -518,17 +519,24 @@ def review_save(
     review._history_user = review.updated_by
     causes_list = _codes_to(PovertyCause, causes, "causes")
     needs_list = _codes_to(SupportNeed, needs, "needs")
+    # One history record per save, written once causes and needs are set (simple-history would otherwise write
+    # one for the row and one more for each many-to-many change: three times the work of the save itself).
+    review.skip_history_when_saving = True
     try:
-        with transaction.atomic():
-            review.save()
-    except IntegrityError as exc:  # someone created this household's review of the year a moment ago
-        raise StaleVersion(
-            f"Hộ {household.code} vừa được người khác tạo kết quả rà soát năm {year}. Tải lại trang để xem.",
-        ) from exc
-    if causes_list is not None:
-        review.causes.set(causes_list)
-    if needs_list is not None:
-        review.needs.set(needs_list)
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError as exc:  # someone created this household's review of the year a moment ago
+            raise StaleVersion(
+                f"Hộ {household.code} vừa được người khác tạo kết quả rà soát năm {year}. Tải lại trang để xem.",
+            ) from exc
+        if causes_list is not None:
+            review.causes.set(causes_list)
+        if needs_list is not None:
+            review.needs.set(needs_list)
+    finally:
+        del review.skip_history_when_saving
+    REVIEW_HISTORY.create_historical_record(review, "+" if creating else "~")
     if creating:
         _event(review, ReviewAction.CREATE, "", user)
     _link_application(review)

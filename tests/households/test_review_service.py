@@ -182,3 +182,14 @@ def test_the_bulk_place_lookup_agrees_with_the_single_one(town_household, trungy
         for hh in (town_household, trungyen_household, moved):
             commune, village = household_place_on(household=hh, on=day)
             assert bulk[hh.pk] == (commune.pk, village.pk if village else None), (hh, day)
+
+
+def test_one_history_record_per_save_holding_the_causes_and_needs_of_that_save(trungyen_household, tantrao_officer):
+    review = save(trungyen_household, 2024, user=tantrao_officer, causes=["von", "dat"], needs=["vayvon"])
+    services.review_save(household=trungyen_household, year=2024, user=tantrao_officer, causes=["von"], needs=[],
+                         version=review.version)
+    history = list(review.history.order_by("history_date"))
+    assert [h.history_type for h in history] == ["+", "~"]
+    assert [sorted(h.causes.values_list("povertycause__code", flat=True)) for h in history] == [["dat", "von"], ["von"]]
+    assert [list(h.needs.values_list("supportneed__code", flat=True)) for h in history] == [["vayvon"], []]
+    assert {h.history_user for h in history} == {tantrao_officer}
