@@ -1,6 +1,7 @@
 """Benchmark: import the annual review results of 10,000 households (one commune, one year) from one workbook,
 end to end: the template of the commune, the dry run (read, clean, check, classify, preview) and the commit
-(check again, every new review saved through services.review_save with its history and workflow event).
+(check again, then services.reviews_save_many: review_save's rules for every row, written in bulk with
+history and workflow events).
 
     python bench/import_reviews.py [--households 10000] [--year 2025] [--database-url postgres://...]
 
@@ -159,7 +160,7 @@ def main() -> int:
     print(f"template of the commune ({args.households} households pre-filled): {template_s:.2f} s, "
           f"{size / 1024 / 1024:.1f} MB")
     print(f"dry run (read, clean, check, classify, preview page data): {dry:.2f} s = {len(rows) / dry:,.0f} rows/s")
-    print(f"commit (check again, review_save per review with history and event): {commit:.2f} s = "
+    print(f"commit (check again, reviews_save_many with history and events): {commit:.2f} s = "
           f"{len(rows) / commit:,.0f} rows/s")
     print(f"end to end on {backend}: {total:.2f} s = {len(rows) / total:,.0f} rows/s; CPU time {cpu:.2f} s")
     print(f"re-import of the same file (all unchanged, dry run): {rerun:.2f} s; peak RSS {peak:.0f} MB")

@@ -3,9 +3,9 @@ one row per household for one year, a dry run that shows every row's outcome and
 of all rows or none — the same machinery and pages as the household import (`households.imports`).
 
 Where the rules live:
-- Writing: every new or changed review is saved by `services.review_save` (history, workflow event, round,
-  applications, later years' changes), inside one transaction; any refusal there rolls the whole file back and
-  is reported on its row.
+- Writing: every new or changed review goes through `services.reviews_save_many`, the rules of `review_save`
+  applied to every row first and then written in bulk (history, workflow event, round, applications, later
+  years' changes) inside one transaction; any refusal there writes nothing and is reported on its row.
 - The dry run: the same rules, checked for the whole file at once from a few bulk queries so that every error
   of a file is listed (and ten thousand rows are checked in seconds): the checks of `review_save` with its words
   (year of the date, not after today, members, income, derived indicators needing a reason), classification by
@@ -699,7 +699,8 @@ def reviews_import_commit(
     expected_versions: dict[str, int | None] | None = None,
     progress: Progress | None = None,
 ) -> ReviewImportPlan:
-    """Check the file again and save every new or changed review through `services.review_save`, or nothing
+    """Check the file again and save every new or changed review through `services.reviews_save_many` (the rules
+    of `review_save`, written in bulk), or nothing
     (ImportRefused with the errors by row). `expected_versions` are the versions the preview showed: a review
     saved (or created) by someone else since then refuses the whole file, naming who and when."""
     report = progress or (lambda pct, msg: None)
@@ -726,27 +727,35 @@ def reviews_import_commit(
         to_write = [r for r in plan.rows if r.outcome in (NEW, UPDATED)]
         report(30, "Đang ghi kết quả rà soát")
         households = Household.objects.in_bulk([r.household["id"] for r in to_write])
-        for index, r in enumerate(to_write):
-            if index % 100 == 0:
-                report(30 + int(68 * index / max(1, len(to_write))), f"Đang ghi dòng {r.row} ({index}/{len(to_write)})")
+        items = []
+        for r in to_write:
             res = r.result
             old = r.existing or {}
-            # Lists the file leaves as they are are not set again (each set writes history rows).
+            # Lists the file leaves as they are are not set again.
             causes = None if r.existing and set(res["causes"]) == set(old["causes"]) else res["causes"]
             needs = None if r.existing and set(res["needs"]) == set(old["needs"]) else res["needs"]
-            try:
-                services.review_save(
-                    household=households[r.household["id"]], year=year, user=user, review_date=res["review_date"],
-                    income_total_12m=res["income_total_12m"],
-                    income_per_capita_month=None if res["income_total_12m"] is not None else res["income_per_capita_month"],
-                    member_count=res["member_count"], deprivations=res["deprivations"], causes=causes,
-                    needs=needs, no_working_capacity=res["no_working_capacity"],
-                    person_of_merit=res["person_of_merit"], notes=res["notes"],
-                    version=r.existing["version"] if r.existing else None,
-                )
-            except (StaleVersion, ValidationError) as exc:  # review_save has the last word; nothing is kept
+            items.append(dict(
+                household=households[r.household["id"]], review_date=res["review_date"],
+                income_total_12m=res["income_total_12m"],
+                income_per_capita_month=None if res["income_total_12m"] is not None else res["income_per_capita_month"],
+                member_count=res["member_count"], deprivations=res["deprivations"], causes=causes,
+                needs=needs, no_working_capacity=res["no_working_capacity"],
+                person_of_merit=res["person_of_merit"], notes=res["notes"],
+                version=r.existing["version"] if r.existing else None,
+            ))
+        try:
+            services.reviews_save_many(
+                year=year, items=items, user=user,
+                progress=lambda done, total: report(30 + int(68 * done / max(1, total)), f"Đang ghi kết quả rà soát ({done}/{total})"),
+            )
+        except services.ReviewsRefused as refused:  # review_save's rules have the last word; nothing is kept
+            for index, exc in refused.errors.items():
+                r = to_write[index]
                 r.problems += _problem_from(plan, r, exc)
                 r.outcome = ERROR
+        except StaleVersion as exc:  # a review created by someone else a moment ago
+            plan.fatal = str(exc.messages[0]) if hasattr(exc, "messages") else str(exc)
+            raise ImportRefused(plan) from exc
         if any(r.problems for r in to_write):
             plan.problems = sorted((p for r in plan.rows for p in r.problems), key=lambda p: (p.row, p.column))
             raise ImportRefused(plan)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ from .models import (
     SupportNeed,
     VillageMeeting,
 )
-from .selectors import household_place_on
+from .selectors import household_place_on, households_place_on
 from .text import nfc_line
 
 CITIZEN_ID_RE = re.compile(r"^[0-9]{12}$")
@@ -386,8 +387,112 @@ def _link_application(review: AnnualReview) -> None:
     ).update(review=review, status=ApplicationStatus.REVIEWING)
 
 
-@transaction.atomic
-def review_save(
+@dataclass
+class _ReviewReads:
+    """What saving reviews of one year reads besides what the officer entered, fetched once for one review or for
+    ten thousand (the review import), so that both go through the same rules with a fixed number of queries."""
+
+    year: int
+    standard: PovertyStandard
+    rules: poverty.Standard
+    households: dict[int, Household]
+    existing: dict[int, AnnualReview]  # household id → its review of the year (locked)
+    history: dict[int, dict[int, str]]  # household id → {other year: classification}
+    minority: dict[int, bool]
+    member_counts: dict[int, int]
+    applying: set[int]  # households with an open application this year
+    unlinked: set[int]  # … not yet linked to a review
+    open_complaints: set[int]  # review ids
+    lists: dict[type, dict[str, Any]]
+    places: dict[tuple[int, dt.date], tuple[AdministrativeUnit, AdministrativeUnit | None]] = field(default_factory=dict)
+    rounds: dict[int, ReviewRound] = field(default_factory=dict)
+
+    def place(self, household: Household, on: dt.date) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
+        """`household_place_on`, computed for every household of the batch at once for each review date."""
+        if (household.pk, on) not in self.places:
+            ids = list(self.households)
+            found = households_place_on(household_ids=ids, on=on)
+            units = AdministrativeUnit.objects.in_bulk({u for pair in found.values() for u in pair if u})
+            for hh_id, (commune_id, village_id) in found.items():
+                self.places[(hh_id, on)] = (units[commune_id], units.get(village_id) if village_id else None)
+        return self.places[(household.pk, on)]
+
+    def round_for(self, commune: AdministrativeUnit, started_on: dt.date) -> ReviewRound:
+        if commune.pk not in self.rounds:
+            self.rounds[commune.pk] = _round_for(commune=commune, year=self.year, started_on=started_on)
+        return self.rounds[commune.pk]
+
+
+def _in_chunks(ids: Iterable[int], size: int = 900):
+    ids = list(ids)
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def _review_reads(*, year: int, household_ids: Iterable[int]) -> _ReviewReads:
+    ids = sorted(set(household_ids))
+    standard = review_standard(year=year)
+    households: dict[int, Household] = {}
+    existing: dict[int, AnnualReview] = {}
+    history: dict[int, dict[int, str]] = {}
+    members: dict[int, list[tuple[str, bool]]] = {}
+    applying: set[int] = set()
+    unlinked: set[int] = set()
+    open_statuses = (ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING)
+    for chunk in _in_chunks(ids):
+        households.update((h.pk, h) for h in Household.objects.select_for_update().filter(pk__in=chunk))
+        existing.update((r.household_id, r) for r in AnnualReview.objects.select_for_update().filter(household_id__in=chunk, year=year))
+        for hh_id, y, category in AnnualReview.objects.filter(household_id__in=chunk).exclude(year=year).values_list(
+                "household_id", "year", "classification"):
+            history.setdefault(hh_id, {})[y] = category
+        for hh_id, relation, minority in Member.objects.filter(household_id__in=chunk).values_list(
+                "household_id", "relation", "ethnic_group__minority"):
+            members.setdefault(hh_id, []).append((relation, bool(minority)))
+        for hh_id, linked in ReviewApplication.objects.filter(household_id__in=chunk, year=year, status__in=open_statuses).values_list(
+                "household_id", "review_id"):
+            applying.add(hh_id)
+            if linked is None:
+                unlinked.add(hh_id)
+    open_complaints: set[int] = set()
+    for chunk in _in_chunks(r.pk for r in existing.values() if r.state in (ReviewState.AGREED, ReviewState.POSTED)):
+        open_complaints.update(Complaint.objects.filter(review_id__in=chunk, status=ComplaintStatus.OPEN).values_list("review_id", flat=True))
+
+    def minority_of(rows: list[tuple[str, bool]]) -> bool:
+        # _ethnic_minority: the head or the head's spouse; any member when neither is recorded.
+        core = [m for r, m in rows if r in (Relation.HEAD, Relation.SPOUSE)]
+        return any(core if core else [m for _r, m in rows])
+
+    return _ReviewReads(
+        year=year, standard=standard, rules=standard.to_rules(), households=households, existing=existing,
+        history=history, minority={hh: minority_of(rows) for hh, rows in members.items()},
+        member_counts={hh: len(rows) for hh, rows in members.items()}, applying=applying, unlinked=unlinked,
+        open_complaints=open_complaints,
+        lists={model: {o.code: o for o in model.objects.all()} for model in (PovertyCause, SupportNeed)},
+    )
+
+
+def _codes_in(reads: _ReviewReads, model: type, values: Iterable[Any] | None, field_name: str) -> list[Any] | None:
+    """`_codes_to` against the lists read once."""
+    if values is None:
+        return None
+    items = list(values)
+    known = reads.lists[model]
+    unknown = [str(v) for v in items if not isinstance(v, model) and str(v) not in known]
+    if unknown:
+        raise ValidationError({field_name: f"Mã không có trong danh mục: {', '.join(unknown)}."})
+    return [v for v in items if isinstance(v, model)] + [known[str(v)] for v in items if not isinstance(v, model)]
+
+
+@dataclass
+class _BuiltReview:
+    review: AnnualReview
+    creating: bool
+    causes: list[Any] | None
+    needs: list[Any] | None
+
+
+def _review_build(
+    reads: _ReviewReads,
     *,
     household: Household,
     year: int,
@@ -406,24 +511,15 @@ def review_save(
     notes: str | None = None,
     kind: str | None = None,
     version: int | None = None,
-) -> AnnualReview:
-    """Create or update a household's review of `year`; classification and change are computed, never typed.
-
-    - The standard is the one whose review years include `year`; the commune, village, area (which income line)
-      and ethnic-minority flag are those on the review date (`household_place_on`).
-    - `facts` (member and dwelling answers) derive the indicators they settle; `deprivations` are the indicator
-      codes the officer ticked (None keeps what was entered before, and follows the facts where they settle
-      it). Ticking against a derived value needs a reason in `override_reasons`.
-    - Income: the 12-month total (per person per month computed, rounded up) or the per-person figure directly.
-    - `version` is the version the user read: a newer saved version is refused (StaleVersion names who saved it).
-    - A recognised review is locked; one agreed at the village meeting changes only while a complaint is open.
-    """
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    review = AnnualReview.objects.select_for_update().filter(household=household, year=year).first()
+) -> _BuiltReview:
+    """The rules of `review_save`, applied in memory: the review as it is to be written, or ValidationError."""
+    household = reads.households[household.pk]
+    review = reads.existing.get(household.pk)
     creating = review is None
     if review is not None:
         _check_version(review, version)
-        _check_editable(review)
+        if review.state in LOCKED_STATES or review.pk not in reads.open_complaints:
+            _check_editable(review)
     today = timezone.localdate()
     if review_date is None:
         review_date = review.review_date if review is not None else (today if today.year == year else dt.date(year, 12, 1))
@@ -431,9 +527,8 @@ def review_save(
         raise ValidationError({"review_date": f"Ngày rà soát phải thuộc năm {year}."})
     if review_date > today:
         raise ValidationError({"review_date": "Ngày rà soát không được sau ngày hôm nay."})
-    standard = review_standard(year=year)
-    rules = standard.to_rules()
-    commune, village = household_place_on(household=household, on=review_date)
+    standard, rules = reads.standard, reads.rules
+    commune, village = reads.place(household, review_date)
     if review is None:
         review = AnnualReview(household=household, year=year, created_by=user if getattr(user, "pk", None) else None)
     review.review_date = review_date
@@ -441,11 +536,9 @@ def review_save(
     review.commune = commune
     review.village = village
     review.area = commune.area
-    review.ethnic_minority = _ethnic_minority(household)
+    review.ethnic_minority = reads.minority.get(household.pk, False)
     if kind is None and creating:
-        open_application = ReviewApplication.objects.filter(
-            household=household, year=year, status__in=(ApplicationStatus.RECEIVED, ApplicationStatus.REVIEWING)
-        ).exists()
+        open_application = household.pk in reads.applying
         kind = ReviewKind.REGULAR if open_application and not in_periodic_window(review_date) else ReviewKind.PERIODIC
     if kind is not None:
         if kind not in ReviewKind.values:
@@ -484,7 +577,7 @@ def review_save(
 
     # Members and income (Decision 24: total income of the last 12 months ÷ members ÷ 12).
     if member_count is None:
-        member_count = len(stored.get("members") or []) or review.member_count or household.members.count()
+        member_count = len(stored.get("members") or []) or review.member_count or reads.member_counts.get(household.pk, 0)
     if not member_count or int(member_count) < 1:
         raise ValidationError({"member_count": "Hộ phải có ít nhất một nhân khẩu."})
     review.member_count = int(member_count)
@@ -503,7 +596,7 @@ def review_save(
     elif creating:
         raise ValidationError({"income_total_12m": "Chưa nhập thu nhập của hộ."})
 
-    _apply_classification(review, rules, _history_of(household.pk, year))
+    _apply_classification(review, rules, reads.history.get(household.pk, {}))
     if no_working_capacity is None and stored:
         no_working_capacity = poverty.no_working_capacity(stored, review_date)
     if no_working_capacity is not None:
@@ -512,36 +605,141 @@ def review_save(
         review.person_of_merit = bool(person_of_merit)
     if notes is not None:
         review.notes = nfc_line(notes) if "\n" not in notes else notes.strip()
-    review.round = _round_for(commune=commune, year=year, started_on=review_date)
+    review.round = reads.round_for(commune, review_date)
     review.updated_by = user if getattr(user, "pk", None) else None
     if not creating:
         review.version += 1  # the row is locked (select_for_update), so this cannot race
     review._history_user = review.updated_by
-    causes_list = _codes_to(PovertyCause, causes, "causes")
-    needs_list = _codes_to(SupportNeed, needs, "needs")
-    # One history record per save, written once causes and needs are set (simple-history would otherwise write
-    # one for the row and one more for each many-to-many change: three times the work of the save itself).
-    review.skip_history_when_saving = True
+    return _BuiltReview(review, creating, _codes_in(reads, PovertyCause, causes, "causes"),
+                        _codes_in(reads, SupportNeed, needs, "needs"))
+
+
+_REVIEW_FIELDS = [f.attname for f in AnnualReview._meta.concrete_fields if not f.primary_key]
+
+
+def _review_write(reads: _ReviewReads, built: list[_BuiltReview], *, user: Any) -> None:
+    """Write what `_review_build` made: the rows, causes and needs, one history record each (with its causes and
+    needs, as simple-history keeps them), the creation events, the links to open applications, and the changes
+    of later years computed from this one. Bulk statements, so the cost does not grow per query with the rows."""
+    new = [b.review for b in built if b.creating]
+    changed = [b.review for b in built if not b.creating]
+    now = timezone.now()
     try:
+        with transaction.atomic():
+            AnnualReview.objects.bulk_create(new, batch_size=500)
+    except IntegrityError as exc:  # someone created one of these reviews a moment ago
+        codes = ", ".join(sorted(r.household.code for r in new))
+        raise StaleVersion(
+            f"Hộ {codes} vừa được người khác tạo kết quả rà soát năm {reads.year}. Tải lại trang để xem.",
+        ) from exc
+    for review in changed:
+        review.updated_at = now  # bulk_update does not run auto_now
+    AnnualReview.objects.bulk_update(changed, [f for f in _REVIEW_FIELDS if f not in ("created_at", "created_by_id")], batch_size=500)
+
+    m2m: dict[str, tuple[Any, str]] = {}
+    for name, chosen in (("causes", lambda b: b.causes), ("needs", lambda b: b.needs)):
+        manager_field = AnnualReview._meta.get_field(name)
+        through = manager_field.remote_field.through
+        target = manager_field.m2m_reverse_field_name()
+        source = manager_field.m2m_field_name()
+        touched = [b for b in built if chosen(b) is not None]
+        for chunk in _in_chunks(b.review.pk for b in touched if not b.creating):
+            through.objects.filter(**{f"{source}_id__in": chunk}).delete()
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": b.review.pk, f"{target}_id": item.pk}) for b in touched for item in dict.fromkeys(chosen(b))],
+            batch_size=500,
+        )
+        m2m[name] = (through, source, target)
+
+    # History: one record per review, and its causes and needs as they now stand.
+    records = []
+    for rows, update in ((new, False), (changed, True)):
+        if rows:
+            records += AnnualReview.history.bulk_history_create(rows, update=update, default_date=now, batch_size=500)
+    by_review = {h.id: h for h in records}
+    for name, (through, source, target) in m2m.items():
+        history_model = REVIEW_HISTORY.m2m_models[AnnualReview._meta.get_field(name)]
+        rows = []
+        for chunk in _in_chunks(by_review):
+            for row_id, review_id, target_id in through.objects.filter(**{f"{source}_id__in": chunk}).values_list(
+                    "id", f"{source}_id", f"{target}_id"):
+                rows.append(history_model(history=by_review[review_id], id=row_id,
+                                          **{f"{source}_id": review_id, f"{target}_id": target_id}))
+        history_model.objects.bulk_create(rows, batch_size=500)
+
+    by = user if getattr(user, "pk", None) else None
+    ReviewEvent.objects.bulk_create(
+        [ReviewEvent(review=r, action=ReviewAction.CREATE, from_state="", to_state=r.state, by=by, note="") for r in new],
+        batch_size=500,
+    )
+    for review in new + changed:
+        if review.household_id in reads.unlinked:
+            _link_application(review)
+        if any(y > reads.year for y in reads.history.get(review.household_id, {})):
+            _refresh_later_changes(household_id=review.household_id, year=reads.year, user=review.updated_by)
+
+
+@transaction.atomic
+def review_save(*, household: Household, year: int, **entered: Any) -> AnnualReview:
+    """Create or update a household's review of `year`; classification and change are computed, never typed.
+
+    Arguments (keyword): user, review_date, income_total_12m, income_per_capita_month, member_count, facts,
+    deprivations, override_reasons, causes, needs, no_working_capacity, person_of_merit, notes, kind, version.
+
+    - The standard is the one whose review years include `year`; the commune, village, area (which income line)
+      and ethnic-minority flag are those on the review date (`household_place_on`).
+    - `facts` (member and dwelling answers) derive the indicators they settle; `deprivations` are the indicator
+      codes the officer ticked (None keeps what was entered before, and follows the facts where they settle
+      it). Ticking against a derived value needs a reason in `override_reasons`.
+    - Income: the 12-month total (per person per month computed, rounded up) or the per-person figure directly.
+    - `version` is the version the user read: a newer saved version is refused (StaleVersion names who saved it).
+    - A recognised review is locked; one agreed at the village meeting changes only while a complaint is open.
+    """
+    reads = _review_reads(year=year, household_ids=[household.pk])
+    if household.pk not in reads.households:
+        raise ValidationError({"household": "Không tìm thấy hộ gia đình."})
+    built = _review_build(reads, household=household, year=year, **entered)
+    _review_write(reads, [built], user=entered.get("user"))
+    return built.review
+
+
+class ReviewsRefused(Exception):
+    """`reviews_save_many` wrote nothing: `errors` maps the index of each refused item to its ValidationError."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        super().__init__(f"{len(errors)} kết quả rà soát không hợp lệ")
+        self.errors = errors
+
+
+@transaction.atomic
+def reviews_save_many(
+    *, year: int, items: list[dict[str, Any]], user: Any = None, progress: Callable[[int, int], None] | None = None,
+) -> list[AnnualReview]:
+    """`review_save` for many households of one year at once (the review import): each item holds the arguments
+    of `review_save` (`household` and what was entered). The same rules, checked for every item first; any
+    refusal writes nothing and raises ReviewsRefused with every item's error."""
+    reads = _review_reads(year=year, household_ids=[item["household"].pk for item in items])
+    built: list[_BuiltReview] = []
+    errors: dict[int, ValidationError] = {}
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if progress is not None and index % 500 == 0:
+            progress(index, len(items))
+        entered = dict(item)
+        household = entered.pop("household")
         try:
-            with transaction.atomic():
-                review.save()
-        except IntegrityError as exc:  # someone created this household's review of the year a moment ago
-            raise StaleVersion(
-                f"Hộ {household.code} vừa được người khác tạo kết quả rà soát năm {year}. Tải lại trang để xem.",
-            ) from exc
-        if causes_list is not None:
-            review.causes.set(causes_list)
-        if needs_list is not None:
-            review.needs.set(needs_list)
-    finally:
-        del review.skip_history_when_saving
-    REVIEW_HISTORY.create_historical_record(review, "+" if creating else "~")
-    if creating:
-        _event(review, ReviewAction.CREATE, "", user)
-    _link_application(review)
-    _refresh_later_changes(household_id=household.pk, year=year, user=review.updated_by)
-    return review
+            if household.pk not in reads.households:
+                raise ValidationError({"household": "Không tìm thấy hộ gia đình."})
+            if household.pk in seen:
+                raise ValidationError({"household": f"Hộ {household.code} có hai kết quả rà soát năm {year} trong cùng lần ghi."})
+            seen.add(household.pk)
+            built.append(_review_build(reads, household=household, year=year, user=user, **entered))
+        except ValidationError as exc:
+            errors[index] = exc
+    if errors:
+        raise ReviewsRefused(errors)
+    _review_write(reads, built, user=user)
+    return [b.review for b in built]
 
 
 def _move(review: AnnualReview, to_state: str, action: str, user: Any, note: str = "") -> AnnualReview:

@@ -252,11 +252,7 @@ def import_confirm(request, pk: int):
         messages.error(request, "Tệp này không thể ghi: còn lỗi, không có gì thay đổi, hoặc đã được ghi.")
         return redirect("households:import_job", pk=job.pk)
     totals = (job.result or {}).get("totals", {})
-    if job.kind == imports_reviews.JOB_KIND:
-        # review_save writes one review at a time: more than a few hundred go to Celery with the progress bar.
-        sync = totals.get("new", 0) + totals.get("updated", 0) <= imports.SYNC_ROW_LIMIT // 10
-    else:
-        sync = totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT
+    sync = totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT  # larger files go to Celery with the progress bar
     if sync:
         imports.import_job_run(job_id=job.pk)
         job.refresh_from_db()

@@ -194,21 +194,22 @@ def test_the_last_row_bad_writes_nothing(tantrao_officer, families):
     assert not AnnualReview.objects.exists()
 
 
-def test_a_refusal_by_review_save_at_the_commit_rolls_back_the_rows_already_saved(tantrao_officer, families,
-                                                                                    monkeypatch):
-    real = services.review_save
+def test_a_refusal_by_the_service_at_the_commit_writes_nothing_and_names_its_row(tantrao_officer, families, monkeypatch):
+    # The preview passed, but the service (review_save's rules, applied by reviews_save_many) refuses the third
+    # household at the commit: no row of the file is written, and the refusal is shown on its row.
+    real = services._review_build
     calls = []
 
-    def third_refused(**kwargs):
+    def third_refused(reads, **kwargs):
         calls.append(kwargs["household"].code)
         if len(calls) == 3:
             raise ValidationError({"member_count": "Hộ phải có ít nhất một nhân khẩu."})
-        return real(**kwargs)
+        return real(reads, **kwargs)
 
-    monkeypatch.setattr(services, "review_save", third_refused)
+    monkeypatch.setattr(services, "_review_build", third_refused)
     with pytest.raises(ImportRefused) as refused:
         commit(tantrao_officer, good_rows())
-    assert calls == ["TT-1", "TT-2", "TT-3"]
+    assert calls[:3] == ["TT-1", "TT-2", "TT-3"]
     assert [(p.row, p.column, p.message) for p in refused.value.plan.problems] == [
         (4, "Số nhân khẩu", "Hộ phải có ít nhất một nhân khẩu.")]
     assert not AnnualReview.objects.exists() and not AnnualReview.history.exists()
