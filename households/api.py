@@ -454,8 +454,9 @@ class ReviewSerializer(serializers.ModelSerializer):
                 data[key] = None
         return data
 
-    def _save(self, instance: AnnualReview | None, validated: dict) -> AnnualReview:
-        request = self.context["request"]
+    def service_arguments(self, instance: AnnualReview | None, validated: dict) -> dict:
+        """The arguments of `services.review_save` for validated data (also used by the bulk endpoint)."""
+        validated = dict(validated)
         household = instance.household if instance else validated.pop("household")
         year = instance.year if instance else validated.pop("year")
         if instance is None and AnnualReview.objects.filter(household=household, year=year).exists():
@@ -468,7 +469,10 @@ class ReviewSerializer(serializers.ModelSerializer):
         ) if k in validated}
         if instance is None and "income_total_12m" not in kwargs and kwargs.get("income_per_capita_month") is None:
             raise serializers.ValidationError({"income_per_capita_month": ["Chưa nhập thu nhập bình quân."]})
-        return services.review_save(household=household, year=year, user=request.user, **kwargs)
+        return {"household": household, "year": year, **kwargs}
+
+    def _save(self, instance: AnnualReview | None, validated: dict) -> AnnualReview:
+        return services.review_save(user=self.context["request"].user, **self.service_arguments(instance, validated))
 
     def create(self, validated_data):
         return self._save(None, validated_data)

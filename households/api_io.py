@@ -4,7 +4,6 @@ none, with each refused row's errors."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.scoping import scope
 
+from . import services
 from .api import ReviewSerializer
 from .models import AnnualReview
 
@@ -65,34 +65,41 @@ class ReviewBulkView(APIView):
         visible = scope(request.user, AnnualReview.objects.filter(year=year, household__code__in=codes))
         existing = {r.household.code: r for r in visible.select_related("household")}
         seen: dict[str, int] = {}
-        errors, saved, created = [], [], 0
+        errors, items, indexes, created = [], [], [], 0
         context = {"request": request, "view": self}
-        with transaction.atomic():
-            for index, row in enumerate(rows):
-                code = codes[index]
-                if code in seen:
-                    errors.append({"index": index, "household": code, "errors": {
-                        "household": [f"Hộ {code} đã có ở dòng {seen[code]} của yêu cầu này."]}})
-                    continue
-                seen[code] = index
-                instance = existing.get(code)
-                data = {**row, "year": year}
-                if instance is not None:
-                    data.setdefault("version", instance.version)
-                point = transaction.savepoint()
-                try:
-                    serializer = ReviewSerializer(instance, data=data, partial=instance is not None, context=context)
-                    serializer.is_valid(raise_exception=True)
-                    saved.append(serializer.save())
-                    created += instance is None
-                    transaction.savepoint_commit(point)
-                except (ValidationError, DjangoValidationError) as exc:
-                    transaction.savepoint_rollback(point)
-                    detail = exc.detail if isinstance(exc, ValidationError) else exc
-                    errors.append({"index": index, "household": code, "errors": _errors(detail)})
-            if errors:
-                transaction.set_rollback(True)
-                return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        # Every row is checked by the review API's serializer (fields, scope, version), then all rows are saved by
+        # services.reviews_save_many: review_save's rules for each, written in bulk, nothing if one is refused.
+        for index, row in enumerate(rows):
+            code = codes[index]
+            if code in seen:
+                errors.append({"index": index, "household": code, "errors": {
+                    "household": [f"Hộ {code} đã có ở dòng {seen[code]} của yêu cầu này."]}})
+                continue
+            seen[code] = index
+            instance = existing.get(code)
+            data = {**row, "year": year}
+            if instance is not None:
+                data.setdefault("version", instance.version)
+            try:
+                serializer = ReviewSerializer(instance, data=data, partial=instance is not None, context=context)
+                serializer.is_valid(raise_exception=True)
+                arguments = serializer.service_arguments(instance, serializer.validated_data)
+            except ValidationError as exc:
+                errors.append({"index": index, "household": code, "errors": _errors(exc.detail)})
+                continue
+            del arguments["year"]  # the envelope's year, as every row's
+            items.append(arguments)
+            indexes.append(index)
+            created += instance is None
+        if errors:
+            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            saved = services.reviews_save_many(year=year, items=items, user=request.user)
+        except services.ReviewsRefused as refused:
+            return Response({"errors": [
+                {"index": indexes[i], "household": codes[indexes[i]], "errors": _errors(exc)}
+                for i, exc in sorted(refused.errors.items())
+            ]}, status=status.HTTP_400_BAD_REQUEST)
         return Response({
             "created": created,
             "updated": len(saved) - created,
