@@ -975,43 +975,53 @@ def import_job_run(*, job_id: int) -> None:
         if job.kind == imports_reviews.JOB_KIND:
             return imports_reviews.review_job_run(job=job)
         raise ValueError(f"Unknown import kind {job.kind}")
-    job_start(job_id=job.pk)
-    phase = job.params.get("phase", "preview")
     commune = AdministrativeUnit.objects.filter(pk=job.params.get("commune_id")).first()
-    path = job_dir(job) / "source"
-    data = path.read_bytes() if path.exists() else b""
+    data = source_bytes(job)
     parsed_path = job_dir(job) / "parsed.pickle"
     user = job.created_by
+    filename = job.params.get("filename", "")
+    run_job_phase(
+        job,
+        check=lambda progress: households_import_plan(data=data, filename=filename, user=user, commune=commune,
+                                                      progress=progress, parsed_path=parsed_path),
+        write=lambda versions, progress: households_import_commit(
+            data=data, filename=filename, user=user, commune=commune, expected_versions=versions, progress=progress,
+            parsed_path=parsed_path),
+        written="Đã ghi vào sổ hộ",
+    )
+
+
+def run_job_phase(job: Job, *, check: Callable[[Progress], Any], write: Callable[[Any, Progress], Any], written: str) -> None:
+    """The phases of an import job, whatever it imports: the preview checks the file and keeps what the page
+    shows; the commit writes it (`write` gets the versions the preview showed) or, refused, goes back to the
+    preview with the errors. Any failure is told on the page; the job is never left running."""
+    job_start(job_id=job.pk)
 
     def progress(pct: int, message: str) -> None:
         job_progress(job_id=job.pk, progress=pct, message=message)
 
     try:
-        if phase == "preview":
-            plan = households_import_plan(data=data, filename=job.params.get("filename", ""), user=user,
-                                          commune=commune, progress=progress, parsed_path=parsed_path)
+        if job.params.get("phase", "preview") == "preview":
+            plan = check(progress)
             payload = _save_preview(job, plan)
             job_succeed(job_id=job.pk, result={"phase": "preview", "ok": plan.ok, "fatal": plan.fatal,
                                                "totals": payload["totals"]},
                         message="Đã kiểm tra xong" if plan.ok else "Tệp có lỗi")
-        else:
-            preview = preview_load(job) or {}
-            try:
-                plan = households_import_commit(data=data, filename=job.params.get("filename", ""), user=user,
-                                                commune=commune, expected_versions=preview.get("versions"),
-                                                progress=progress, parsed_path=parsed_path)
-            except ImportRefused as refused:
-                payload = _save_preview(job, refused.plan)
-                job_succeed(job_id=job.pk, result={"phase": "preview", "ok": False, "fatal": refused.plan.fatal,
-                                                   "totals": payload["totals"], "refused": True},
-                            message="Chưa ghi: tệp có lỗi")
-                Job.objects.filter(pk=job.pk).update(params={**job.params, "phase": "preview"})
-                return
-            payload = _save_preview(job, plan, name="committed.json")
-            job_succeed(job_id=job.pk, result={"phase": "committed", "ok": True, "totals": payload["totals"]},
-                        message="Đã ghi vào sổ hộ")
+            return
+        preview = preview_load(job) or {}
+        try:
+            plan = write(preview.get("versions"), progress)
+        except ImportRefused as refused:
+            payload = _save_preview(job, refused.plan)
+            job_succeed(job_id=job.pk, result={"phase": "preview", "ok": False, "fatal": refused.plan.fatal,
+                                               "totals": payload["totals"], "refused": True},
+                        message="Chưa ghi: tệp có lỗi")
+            Job.objects.filter(pk=job.pk).update(params={**job.params, "phase": "preview"})
+            return
+        payload = _save_preview(job, plan, name="committed.json")
+        job_succeed(job_id=job.pk, result={"phase": "committed", "ok": True, "totals": payload["totals"]}, message=written)
     except Exception as exc:  # the page must say what happened, never leave the job running
-        logger.exception("import job %s failed", job.pk)
+        logger.exception("%s job %s failed", job.kind, job.pk)
         job_fail(job_id=job.pk, error=f"Lỗi khi xử lý tệp ({type(exc).__name__}). Chưa có dòng nào được ghi; "
                                       "hãy thử lại hoặc báo quản trị hệ thống.")
 

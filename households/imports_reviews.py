@@ -38,10 +38,8 @@ from . import poverty, services
 from .errors import StaleVersion
 from .excel_io import TextCleaner, WorkbookError, as_text, clean_grid, find_header, is_blank, load_sheets, parse_birth
 from .imports import (
-    ImportRefused, Problem, _chunks, _is_column_numbers, _save_preview, _without_gc, job_dir, preview_load,
-    source_bytes, text_notes,
+    ImportRefused, Problem, _chunks, _is_column_numbers, _without_gc, job_dir, run_job_phase, source_bytes, text_notes,
 )
-from .jobs import job_fail, job_progress, job_start, job_succeed
 from .models import (
     AdministrativeUnit, AnnualReview, Household, Job, Level, Member, PovertyCause, PovertyStandard,
     ReviewState, SupportNeed,
@@ -775,44 +773,20 @@ def review_job_create(*, user, filename: str, data: bytes, year: int, commune: A
 
 def review_job_run(*, job: Job) -> None:
     """Run the job's current phase (preview or commit); called by `imports.import_job_run` for this kind."""
-    job_start(job_id=job.pk)
-    phase = job.params.get("phase", "preview")
     commune = AdministrativeUnit.objects.filter(pk=job.params.get("commune_id")).first()
     data = source_bytes(job)
     year = int(job.params.get("year") or 0)
     filename = job.params.get("filename", "")
     user = job.created_by
-
-    def progress(pct: int, message: str) -> None:
-        job_progress(job_id=job.pk, progress=pct, message=message)
-
-    try:
-        if phase == "preview":
-            plan = reviews_import_plan(data=data, filename=filename, user=user, year=year, commune=commune,
-                                       progress=progress)
-            payload = _save_preview(job, plan)
-            job_succeed(job_id=job.pk, result={"phase": "preview", "ok": plan.ok, "fatal": plan.fatal,
-                                               "totals": payload["totals"]},
-                        message="Đã kiểm tra xong" if plan.ok else "Tệp có lỗi")
-        else:
-            preview = preview_load(job) or {}
-            try:
-                plan = reviews_import_commit(data=data, filename=filename, user=user, year=year, commune=commune,
-                                             expected_versions=preview.get("versions"), progress=progress)
-            except ImportRefused as refused:
-                payload = _save_preview(job, refused.plan)
-                job_succeed(job_id=job.pk, result={"phase": "preview", "ok": False, "fatal": refused.plan.fatal,
-                                                   "totals": payload["totals"], "refused": True},
-                            message="Chưa ghi: tệp có lỗi")
-                Job.objects.filter(pk=job.pk).update(params={**job.params, "phase": "preview"})
-                return
-            payload = _save_preview(job, plan, name="committed.json")
-            job_succeed(job_id=job.pk, result={"phase": "committed", "ok": True, "totals": payload["totals"]},
-                        message="Đã ghi kết quả rà soát")
-    except Exception as exc:  # the page must say what happened, never leave the job running
-        logger.exception("review import job %s failed", job.pk)
-        job_fail(job_id=job.pk, error=f"Lỗi khi xử lý tệp ({type(exc).__name__}). Chưa có dòng nào được ghi; "
-                                      "hãy thử lại hoặc báo quản trị hệ thống.")
+    run_job_phase(
+        job,
+        check=lambda progress: reviews_import_plan(data=data, filename=filename, user=user, year=year, commune=commune,
+                                                   progress=progress),
+        write=lambda versions, progress: reviews_import_commit(
+            data=data, filename=filename, user=user, year=year, commune=commune, expected_versions=versions,
+            progress=progress),
+        written="Đã ghi kết quả rà soát",
+    )
 
 
 __all__ = ["JOB_KIND", "OUTCOME_LABELS", "ReviewImportPlan", "reviews_import_commit", "reviews_import_plan",

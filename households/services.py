@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -404,8 +405,8 @@ class _ReviewReads:
     unlinked: set[int]  # … not yet linked to a review
     open_complaints: set[int]  # review ids
     lists: dict[type, dict[str, Any]]
-    places: dict[tuple[int, dt.date], tuple[AdministrativeUnit, AdministrativeUnit | None]] = field(default_factory=dict)
-    rounds: dict[int, ReviewRound] = field(default_factory=dict)
+    places: dict[tuple[int, dt.date], tuple[AdministrativeUnit, AdministrativeUnit | None]] = dataclass_field(default_factory=dict)
+    rounds: dict[int, ReviewRound] = dataclass_field(default_factory=dict)
 
     def place(self, household: Household, on: dt.date) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
         """`household_place_on`, computed for every household of the batch at once for each review date."""

@@ -73,24 +73,32 @@ def import_start(request):
     communes = exports.communes_for_import(user)
     form = UploadForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            sniff(data, upload.name)
-        except WorkbookError as exc:
-            form.add_error("file", str(exc))
-        else:
-            job = imports.import_job_create(user=user, filename=upload.name, data=data,
-                                            commune=form.cleaned_data.get("commune"))
-            if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
-                imports.import_job_run(job_id=job.pk)
-            else:
-                _queue(job)
+        job = _job_from_upload(form, lambda data, name: imports.import_job_create(
+            user=user, filename=name, data=data, commune=form.cleaned_data.get("commune")))
+        if job is not None:
             return redirect("households:import_job", pk=job.pk)
     recent = scope(user, Job.objects.filter(kind=imports.JOB_KIND, created_by=user)).order_by("-created_at")[:10]
     return render(request, "households/import_start.html", {"form": form, "recent": recent, "communes": communes,
                                                              "sync_limit": imports.SYNC_ROW_LIMIT,
                                                              "review_year": _default_review_year()})
+
+
+def _job_from_upload(form, create) -> Job | None:
+    """The uploaded workbook as an import job, checked now when small and by Celery otherwise; None (with the
+    error on the form) when the file is not a workbook we can read."""
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    try:
+        sniff(data, upload.name)
+    except WorkbookError as exc:
+        form.add_error("file", str(exc))
+        return None
+    job = create(data, upload.name)
+    if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
+        imports.import_job_run(job_id=job.pk)
+    else:
+        _queue(job)
+    return job
 
 
 def _queue(job: Job) -> None:
@@ -171,20 +179,9 @@ def review_import_start(request):
         initial["commune"] = chosen
     form = ReviewUploadForm(request.POST or None, request.FILES or None, communes=communes, initial=initial)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            sniff(data, upload.name)
-        except WorkbookError as exc:
-            form.add_error("file", str(exc))
-        else:
-            job = imports_reviews.review_job_create(user=user, filename=upload.name, data=data,
-                                                    year=form.cleaned_data["year"],
-                                                    commune=form.cleaned_data.get("commune"))
-            if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
-                imports.import_job_run(job_id=job.pk)
-            else:
-                _queue(job)
+        job = _job_from_upload(form, lambda data, name: imports_reviews.review_job_create(
+            user=user, filename=name, data=data, year=form.cleaned_data["year"], commune=form.cleaned_data.get("commune")))
+        if job is not None:
             return redirect("households:import_job", pk=job.pk)
     recent = scope(user, Job.objects.filter(kind=imports_reviews.JOB_KIND, created_by=user)).order_by("-created_at")[:10]
     return render(request, "households/import_review_start.html", {
