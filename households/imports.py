@@ -99,7 +99,10 @@ class HouseholdPlan:
 
 
 @dataclass
-class ImportPlan:
+class FilePlan:
+    """What every import's dry run knows of its file: where the table was found, the text conversions, the
+    problems by row and column, and a fatal reason when the file cannot be read at all."""
+
     filename: str = ""
     sheet: str = ""
     header_row: int = 0
@@ -107,16 +110,20 @@ class ImportPlan:
     ignored: list[str] = field(default_factory=list)
     text: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    households: list[HouseholdPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
-    keys: set[str] = field(default_factory=set)  # the column keys the workbook has
     fatal: str = ""
     sha256: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.fatal and not self.problems
+
+
+@dataclass
+class ImportPlan(FilePlan):
+    households: list[HouseholdPlan] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # the column keys the workbook has
 
     def totals(self) -> dict[str, int]:
         outcomes = Counter(h.outcome for h in self.households)
@@ -313,7 +320,6 @@ def _parse(*, data: bytes, filename: str, user, commune: AdministrativeUnit | No
     resource = HouseholdMemberResource()
     widgets = {key: resource.widget(key) for key in cols}
     allowed = _allowed_communes(user)
-    commune_lookup = _commune_lookup(allowed)
     if commune is not None and commune.pk not in allowed:
         plan.fatal = f"Bạn không được nhập dữ liệu cho {commune.name}."
         return Parsed(plan)

@@ -38,7 +38,7 @@ from . import poverty, services
 from .errors import StaleVersion
 from .excel_io import TextCleaner, WorkbookError, as_text, clean_grid, find_header, is_blank, load_sheets, parse_birth
 from .imports import (
-    ImportRefused, Problem, _chunks, _is_column_numbers, _without_gc, job_dir, run_job_phase, source_bytes, text_notes,
+    FilePlan, ImportRefused, Problem, _chunks, _is_column_numbers, _without_gc, job_dir, run_job_phase, source_bytes, text_notes,
 )
 from .models import (
     AdministrativeUnit, AnnualReview, Household, Job, Level, Member, PovertyCause, PovertyStandard,
@@ -82,26 +82,11 @@ class ReviewRow:
 
 
 @dataclass
-class ReviewImportPlan:
+class ReviewImportPlan(FilePlan):
     year: int = 0
-    filename: str = ""
-    sheet: str = ""
-    header_row: int = 0
-    columns: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    text: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
     rows: list[ReviewRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    rows_read: int = 0
-    fatal: str = ""
-    sha256: str = ""
     standard: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # column key → the file's header text
-
-    @property
-    def ok(self) -> bool:
-        return not self.fatal and not self.problems
 
     def totals(self) -> dict[str, Any]:
         outcomes = Counter(r.outcome for r in self.rows)
