@@ -155,7 +155,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: a bare {{ year }} would print "2.025" and break every ?year= link and year <select>.
+# Amounts and counts are grouped on purpose by the vnd / number_vn / intcomma filters (1.500.000 đ).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["sondương.formats"]
 
 # --- Static and generated files ---------------------------------------------------------

@@ -348,3 +348,20 @@ def test_every_installed_app_that_ships_translations_is_covered():
     }
     assert shipping  # Django's contrib apps at least
     assert shipping - covered == set()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_years_print_without_a_thousands_separator_and_amounts_with_dots(language):
+    from django.template import Context, Template
+
+    with translation.override(language):
+        html = Template("{% load vn %}{{ year }}|{{ amount|vnd }}|{{ count|number_vn }}|{{ rate }}").render(
+            Context({"year": 2025, "amount": 1500000, "count": 12345, "rate": 12.5}))
+    assert html.split("|")[:3] == ["2025", "1.500.000 đ", "12.345"]
+
+
+@pytest.mark.django_db
+def test_the_year_filters_of_the_pages_carry_plain_years(client, tantrao_officer):
+    client.force_login(tantrao_officer)
+    html = client.get("/reviews/?year=2025").content.decode()
+    assert "?year=2025" in html and "2.025" not in html
