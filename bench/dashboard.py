@@ -135,7 +135,7 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
 
     from households import poverty
     from households.demo import STRUCTURE_DAY, demo_villages
-    from households.models import AdministrativeUnit, AnnualReview, Household, Level, PovertyCause, PovertyStandard
+    from households.models import AdministrativeUnit, AnnualReview, Household, Level, Member, PovertyCause, PovertyStandard
 
     rng = random.Random(seed)
     communes = list(AdministrativeUnit.objects.in_force(STRUCTURE_DAY).filter(level=Level.COMMUNE).order_by("code"))
@@ -150,9 +150,10 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
     standards = {y: PovertyStandard.objects.for_year(y).pk for y in YEARS}
     cause_ids = list(PovertyCause.objects.values_list("pk", flat=True))
     now = timezone.now()
-    hh_rows, rv_rows, cause_rows = [], [], []
-    totals = {"households": 0, "reviews": 0, "causes": 0}
+    hh_rows, rv_rows, cause_rows, member_rows = [], [], [], []
+    totals = {"households": 0, "reviews": 0, "causes": 0, "members": 0}
     hh_cols = ["id", "code", "commune_id", "village_id", "address", "head_name", "search_key", "phone", "status", "created_at", "updated_at", "version"]
+    member_cols = ["household_id", "full_name", "search_key", "sex", "birth_date", "birth_year_only", "relation", "order", "joined_reason", "left_reason"]
     rv_cols = [f.column for f in AnnualReview._meta.concrete_fields]
     through = AnnualReview.causes.through
     through_cols = [through._meta.get_field("annualreview").column, through._meta.get_field("povertycause").column]
@@ -162,9 +163,10 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
         assert not rv_rows or len(rv_cols) == len(rv_rows[0]), "AnnualReview changed: update the benchmark's columns"
         with transaction.atomic():
             _insert(Household._meta.db_table, hh_cols, hh_rows)
+            _insert(Member._meta.db_table, member_cols, member_rows)
             _insert(AnnualReview._meta.db_table, rv_cols, rv_rows)
             _insert(through._meta.db_table, through_cols, cause_rows)
-        for key, rows in (("households", hh_rows), ("reviews", rv_rows), ("causes", cause_rows)):
+        for key, rows in (("households", hh_rows), ("members", member_rows), ("reviews", rv_rows), ("causes", cause_rows)):
             totals[key] += len(rows)
             rows.clear()
     hh_start = (Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -185,13 +187,16 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
         cls = "poor" if r < p_poor else ("near_poor" if r < p_poor + p_near else "other")
         history: dict[int, str] = {}
         members = rng.randint(1, 7)
+        for m in range(members):
+            member_rows.append((hid, f"Người {m}", "", "male" if m % 2 else "female", dt.date(1950 + rng.randint(0, 70), 1, 1),
+                                False, "head" if m == 0 else "child", m, "", ""))
         for year in YEARS:
             if year > YEARS[0]:
                 probs = TRANSITIONS[cls]
                 if hard and cls == "poor":
                     probs = (0.66, 0.20, 0.14)
                 cls = rng.choices(labels, weights=probs)[0]
-            change = poverty.change(cls, history, year=year)
+            change = poverty.change(cls, history, year=year, existed=year > YEARS[0])
             previous = history[max(history)] if history else ""
             history[year] = cls
             if cls == "poor":
@@ -218,6 +223,13 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
         if len(hh_rows) >= 50_000:
             flush()
     flush()
+    # The year rows the figures are computed from (households.household_years), built as the services keep them.
+    from households.household_years import household_years_rebuild
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        household_years_rebuild()
+    print(f"household-year rows built in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             for model in (Household, AnnualReview):
@@ -245,7 +257,8 @@ def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
                 cols = ", ".join(f'"{c}"' for c in columns)
                 raw.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')', buf)
         else:
-            sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
             raw = cur.cursor
             for start in range(0, len(rows), 50_000):
                 raw.executemany(sql, [_sqlite_row(r) for r in rows[start:start + 50_000]])

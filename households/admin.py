@@ -8,7 +8,9 @@ from .models import (
     Complaint,
     EthnicGroup,
     Household,
+    HouseholdEvent,
     HouseholdPlacement,
+    HouseholdYear,
     Indicator,
     Job,
     Member,
@@ -52,8 +54,11 @@ class EthnicGroupAdmin(admin.ModelAdmin):
 class MemberInline(admin.TabularInline):
     model = Member
     extra = 0
-    fields = ("full_name", "relation", "sex", "birth_date", "citizen_id", "ethnic_group")
+    fields = ("full_name", "relation", "sex", "birth_date", "citizen_id", "ethnic_group", "joined_on", "joined_reason", "left_on", "left_reason")
     autocomplete_fields = ("ethnic_group",)
+
+    def get_queryset(self, request):
+        return Member.all_objects.all()  # members who left stay visible, with their dates
 
 
 @admin.register(Household)
@@ -62,7 +67,7 @@ class HouseholdAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "commune")
     search_fields = ("code", "head_name", "search_key", "members__citizen_id")
     autocomplete_fields = ("commune", "village")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = ("version", "created_at", "updated_at", "resident_since", "ended_on")
     list_select_related = ("commune", "village")
     inlines = [MemberInline]
 
@@ -74,6 +79,46 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "search_key", "citizen_id", "household__code")
     autocomplete_fields = ("household", "ethnic_group")
     list_select_related = ("household", "ethnic_group")
+
+    def get_queryset(self, request):
+        return Member.all_objects.select_related("household", "ethnic_group")
+
+
+@admin.register(HouseholdEvent)
+class HouseholdEventAdmin(SimpleHistoryAdmin):
+    """Recorded through the household page or the API (households.events), which keep places, members and figures
+    in step; read here."""
+
+    list_display = ("date", "kind", "household", "other_household", "commune", "recorded_by")
+    list_filter = ("kind", "commune")
+    search_fields = ("household__code", "other_household__code", "reason")
+    list_select_related = ("household", "other_household", "commune", "recorded_by")
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HouseholdYear)
+class HouseholdYearAdmin(admin.ModelAdmin):
+    """Derived rows (households.household_years): read only; `manage.py rebuild_statistics` rebuilds them."""
+
+    list_display = ("household", "year", "commune", "persons", "status_o", "change_o", "status_w", "reviewed")
+    list_filter = ("year", "status_o", "change_o")
+    search_fields = ("household__code",)
+    list_select_related = ("household", "commune")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorInline(admin.TabularInline):

@@ -29,6 +29,7 @@ from .models import (
     Classification,
     FlagStatus,
     HouseholdStatus,
+    HouseholdYear,
     Level,
     Member,
     ReviewSettings,
@@ -46,6 +47,9 @@ EXPLANATIONS = {
     CheckKind.POOR_ABOVE_LINE: gettext_noop("Hộ được ghi là nghèo hoặc cận nghèo nhưng thu nhập bình quân trên chuẩn: sai sót khi nhập liệu "
                                "hoặc chuẩn đã được sửa mà chưa phân loại lại."),
     CheckKind.DUPLICATE_PERSON: gettext_noop("Một người có mặt trong nhiều hộ (trùng số định danh, hoặc trùng họ tên và ngày sinh)."),
+    CheckKind.MISSING_REVIEW: gettext_noop("Hộ có tên trong danh sách hộ nghèo, hộ cận nghèo năm trước, còn cư trú tại địa bàn, nhưng chưa có phiếu "
+                              "rà soát năm nay (Quyết định 24/2021/QĐ-TTg, Điều 4: rà soát mọi hộ trong danh sách). Số liệu vẫn tính "
+                              "hộ theo kết quả năm trước cho đến khi được rà soát."),
 }
 
 ENTER_POVERTY = (Change.NEWLY_POOR, Change.FELL_BACK_POOR, Change.NEAR_POOR_TO_POOR)
@@ -143,15 +147,18 @@ def _lineage(unit_id: int, edges: dict[int, set[int]]) -> set[int]:
 
 
 def commune_poor_rates(*, year: int, years: int = 5) -> dict[int, dict[int, float]]:
-    """For each commune reviewing in `year`: its poor-household rate (% of reviewed households) in that year and
-    the earlier ones, over its lineage (the units it took over), so rates stay comparable across a merger."""
+    """For each commune in force at the end of `year`: its poor-household rate (% of its resident households, every
+    review counted — the check looks at results before they are recognised) in that year and the earlier ones, over its lineage (the units it took over), so rates stay
+    comparable across a merger."""
     counts: dict[tuple[int, int], tuple[int, int]] = {}
-    for commune_id, y, total, poor in AnnualReview.objects.filter(year__gt=year - years, year__lte=year).order_by().values(
+    for commune_id, y, total, poor in HouseholdYear.objects.filter(year__gt=year - years, year__lte=year, commune__isnull=False).order_by().values(
         "commune_id", "year"
-    ).annotate(total=Count("id"), poor=Count("id", filter=Q(classification=Classification.POOR))).values_list("commune_id", "year", "total", "poor"):
+    ).annotate(total=Count("id"), poor=Count("id", filter=Q(status_w=Classification.POOR))).values_list("commune_id", "year", "total", "poor"):
         counts[(commune_id, y)] = (total, poor)
     edges = _predecessors()
-    current = {c for c, y in counts if y == year}
+    # Years whose lists were made (some review in the unit): a year nobody was reviewed has no rate.
+    reviewed = set(AnnualReview.objects.filter(year__gt=year - years, year__lte=year).order_by().values_list("commune_id", "year").distinct())
+    current = {c for c, y in counts if y == year and (c, year) in reviewed}
     rates: dict[int, dict[int, float]] = {}
     for commune_id in current:
         lineage = _lineage(commune_id, edges)
@@ -159,7 +166,7 @@ def commune_poor_rates(*, year: int, years: int = 5) -> dict[int, dict[int, floa
         for y in range(year - years + 1, year + 1):
             total = sum(counts.get((u, y), (0, 0))[0] for u in lineage)
             poor = sum(counts.get((u, y), (0, 0))[1] for u in lineage)
-            if total:
+            if total and any((u, y) in reviewed for u in lineage):
                 per_year[y] = 100.0 * poor / total
         rates[commune_id] = per_year
     return rates
@@ -250,12 +257,30 @@ def find_duplicate_people(*, year: int, settings: ReviewSettings) -> list[Findin
     return findings
 
 
+def find_missing_reviews(*, year: int, settings: ReviewSettings) -> list[Finding]:
+    """Households on last year's poor or near-poor list, still living in the area, with no review this year: the
+    figures keep their last status (a gap to close, not an escape)."""
+    qs = HouseholdYear.objects.filter(
+        year=year, commune__isnull=False, reviewed=False, prev_w__in=(Classification.POOR, Classification.NEAR_POOR)
+    ).values_list("household_id", "household__code", "commune_id", "prev_w")
+    findings = []
+    for hh, code, commune_id, prev in qs:
+        findings.append(Finding(
+            key=f"missing:{hh}:{year}",
+            title=f"Hộ {code} ({LABELS[prev].lower()} năm {year - 1}) chưa có phiếu rà soát năm {year}",
+            detail="Rà soát hộ, hoặc ghi biến động nếu hộ đã chuyển đi, nhập hộ, không còn.",
+            commune_id=commune_id, household_id=hh, refs={"households": [code]},
+        ))
+    return findings
+
+
 CHECKS: dict[str, Callable[..., list[Finding]]] = {
     CheckKind.ROTATION: find_rotation,
     CheckKind.ESCAPE_WITHOUT_CHANGE: find_escape_without_change,
     CheckKind.REDUCTION_OUTLIER: find_reduction_outliers,
     CheckKind.POOR_ABOVE_LINE: find_poor_above_line,
     CheckKind.DUPLICATE_PERSON: find_duplicate_people,
+    CheckKind.MISSING_REVIEW: find_missing_reviews,
 }
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .models import AdministrativeUnit, EthnicGroup, Household, Level, Member, Relation, Sex
 from .selectors import unit_current_successor
+from .bulk import insert_rows as _insert_rows
 from .text import fold
 
 # Demo villages are made under the communes in force at the start of the plan's period (1 January 2021), so
@@ -145,7 +146,8 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
     created = list(Household.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
     member_rows: list[tuple] = []
     day = connection.ops.adapt_datefield_value
-    columns = ["household_id", "full_name", "search_key", "sex", "birth_date", "birth_year_only", "citizen_id", "ethnic_group_id", "relation", "order"]
+    columns = ["household_id", "full_name", "search_key", "sex", "birth_date", "birth_year_only", "citizen_id", "ethnic_group_id", "relation", "order",
+               "joined_reason", "left_reason"]
     for hh_pk, members in zip(created, member_plan):
         for order, m in enumerate(members):
             cid = None
@@ -154,7 +156,7 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
                 serial += 1
             member_rows.append((
                 hh_pk, m["full_name"], fold(m["full_name"])[:120], m["sex"], day(m["birth_date"]), False, cid,
-                groups[m["ethnic"]].pk, m["relation"], order,
+                groups[m["ethnic"]].pk, m["relation"], order, "", "",
             ))
         if len(member_rows) >= 20000:
             _insert_rows(Member._meta.db_table, columns, member_rows)
@@ -207,6 +209,7 @@ class ReviewSummary:
     meetings: int = 0
     postings: int = 0
     applications: int = 0
+    events: "EventSummary" = field(default_factory=lambda: EventSummary())
 
 
 # Poor and near-poor rates at the 2021 baseline (Decree 07 standard) and the yearly fall, by group (DOMAIN.md §7:
@@ -222,22 +225,6 @@ FLOOR_POOR = 0.006
 INDICATOR_WEIGHTS = {"1": 9, "2": 8, "3": 4, "4": 2, "5": 9, "6": 3, "7": 7, "8": 5, "9": 8, "10": 10, "11": 9, "12": 2}
 
 
-def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows with one statement per 2,000 rows (PostgreSQL) or a prepared statement (SQLite): the
-    ORM's bulk_create is held to 999 parameters a statement on SQLite, too slow for six years of a district."""
-    if not rows:
-        return
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            execute_values(cur.cursor, f"INSERT INTO {table} ({cols}) VALUES %s", rows, page_size=2000)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-
-
 def _round_to(value: float, step: int = 10_000) -> int:
     return max(step, int(round(value / step)) * step)
 
@@ -251,7 +238,25 @@ def _priority(rng: random.Random) -> list[str]:
 
 @transaction.atomic
 def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> ReviewSummary:
-    """Six years of reviews for every household of the demo registry, in bulk (no history rows for seeded data).
+    """Six years of the district's reviews and registry events, then the year rows of the figures (built once)."""
+    from .household_years import household_years_deferred, household_years_rebuild
+    from .models import HouseholdYear
+
+    with household_years_deferred() as pending:
+        summary = _build_reviews(seed=seed, today=today, first_year=first_year)
+        pending.clear()  # every household is rebuilt below
+    household_years_rebuild()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {HouseholdYear._meta.db_table}")
+    return summary
+
+
+def _build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> ReviewSummary:
+    """The review history as the district makes it, in bulk (no history rows for seeded data): the general review
+    of 2021 covers every household; from 2022 the households on last year's lists, those that fell into hardship
+    and applied, and a few the committee checks (Decision 24/2021/QĐ-TTg Art. 4); each year's registry events
+    (`build_events`) come before its review.
 
     One review per household and year; each filed under the unit in force on its date (`households_place_on`):
     the old communes up to 2024, the new ones from the 2025 review. Years before `today`'s are recognised by the
@@ -286,7 +291,7 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
     last_year = today.year
     years = list(range(first_year, last_year + 1))
     units = {u.pk: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE)}
-    rows = list(Household.objects.order_by("pk").values_list("pk", "village__parent_id"))
+    rows = list(Household.objects.order_by("pk").values_list("pk", "village__parent_id", "village_id"))
     if not rows:
         return summary
     heads = dict(
@@ -303,14 +308,19 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
     # Each household: a fixed position u (lower is poorer), its group, its own order of deprivations, and a
     # yearly shock with some memory (so a few fall back and a few rotate).
     people = []
-    for hh_id, old_commune_id in rows:
+    for hh_id, old_commune_id, village_id in rows:
         old = units.get(old_commune_id)
         group = "urban" if old is not None and old.is_urban else ("difficult" if old is not None and old.extremely_difficult else "rural")
         people.append({
             "id": hh_id, "group": group, "minority": bool(heads.get(hh_id)), "u": rng.random(), "shock": 0.0,
             "order": _priority(rng), "count": 0, "history": {}, "income": 0, "mask": 0,
-            "size": max(1, sizes.get(hh_id, 1)),
+            "size": max(1, sizes.get(hh_id, 1)), "since": None, "resident": True, "village": village_id,
+            "status": "", "inherited": {},
         })
+    villages = list(AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent__level=Level.COMMUNE).select_related("parent"))
+    villages = [v for v in villages if v.parent.valid_from <= STRUCTURE_DAY]
+    event_rng = random.Random(f"events-{seed}")
+    next_no = [Household.objects.count() + 1]
 
     # Rounds, meetings and postings per commune/village and year.
     round_ids: dict[tuple[int, int], int] = {}
@@ -321,6 +331,10 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
     for year in years:
         current = year == last_year
         place_day = dt.date(year, 10, 1)
+        if year > first_year:
+            # The year's splits, mergers, moves, arrivals and departures, births and deaths, before its review.
+            people.extend(build_events(rng=event_rng, year=year, today=today, people=people, villages=villages,
+                                       next_no=next_no, summary=summary.events))
         places = households_place_on(on=place_day)
         rule = rules[year]
         codes = list(rule.indicators)
@@ -361,7 +375,10 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
         deprived_cache: dict[frozenset, tuple[str, ...]] = {}
         stored_cache: dict[tuple[str, ...], tuple[str, int]] = {}
         yi = year - first_year
+        lists_made = year > first_year
         for p in people:
+            if not p["resident"] or (p["since"] is not None and p["since"] > place_day):
+                continue
             commune_id, village_id = places[p["id"]]
             group = p["group"]
             commune = units.get(commune_id)
@@ -370,10 +387,24 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
             poor_rate = max(FLOOR_POOR, (BASE_POOR[group] - FALL_POOR[group] * yi) * factor)
             near_rate = max(0.015, (BASE_NEAR[group] - FALL_NEAR[group] * yi) * (1.15 if p["minority"] else 1.0))
             p["shock"] = 0.45 * p["shock"] + rng.gauss(0, 0.035)
-            if rng.random() < 0.006:
+            if rng.random() < 0.012:
                 p["shock"] -= 0.2  # illness, accident, a failed harvest: newly poor or back into poverty
             score = p["u"] + p["shock"]
-            if current and score >= poor_rate + near_rate + 0.02 and rng.random() < 0.13:
+            # Who is reviewed (Decision 24/2021/QĐ-TTg Art. 4): everyone in the general review of 2021; from 2022 the
+            # households on last year's lists, those that fell into hardship and applied, and a few the commune
+            # committee checks; every other resident household keeps its status without a review.
+            listed = p["status"] in (Classification.POOR, Classification.NEAR_POOR)
+            struggling = score < poor_rate + near_rate
+            arrived = p["since"] is not None and p["since"].year == year
+            if year > first_year and not arrived:
+                if listed:
+                    if rng.random() < (0.06 if current else 0.004):
+                        continue  # not re-reviewed (a gap the district's checks list)
+                elif not (struggling and rng.random() < 0.85) and rng.random() >= 0.03:
+                    continue
+            elif arrived and not struggling and rng.random() < 0.4:
+                continue  # a new household that is not struggling is not reviewed in its first year
+            elif current and not listed and not struggling and rng.random() < 0.13:
                 continue  # not reviewed yet this year (households off the lists come last)
             line = rule.poor_line[area]
             prev = p["history"].get(year - 1)
@@ -413,8 +444,10 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
                 reasons = reason_cache[key] = [result.category, json.dumps(list(result.reasons), ensure_ascii=False)]
             category = reasons[0]
             earlier = dict(p["history"])
-            change = poverty.change(category, earlier, year=year)
+            existed = lists_made and (p["since"] is None or p["since"] <= dt.date(year - 1, 12, 31))
+            change = poverty.change(category, earlier, year=year, existed=existed, inherited=p["inherited"])
             p["history"][year] = category
+            p["status"] = category if category in (Classification.POOR, Classification.NEAR_POOR) else ""
             p["count"], p["income"] = count, income
             # Where the review is in the workflow.
             if not current:
@@ -529,7 +562,8 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
 
     # Applications of the regular review this year: a few decided during the year, some waiting.
     apps = []
-    sample = rng.sample(people, min(len(people), max(3, len(people) // 400)))
+    living = [p for p in people if p["resident"]]
+    sample = rng.sample(living, min(len(living), max(3, len(living) // 400)))
     for i, p in enumerate(sample):
         received = dt.date(last_year, rng.randint(1, max(1, min(10, today.month - 1))), rng.randint(1, 28))
         if i % 3 == 2:
@@ -567,3 +601,188 @@ def build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revie
             for model in (Household, Member, AnnualReview, ReviewApplication, ReviewRound):
                 cur.execute(f"ANALYZE {model._meta.db_table}")
     return summary
+
+
+# --- Registry events: splits, mergers, moves, arrivals, departures, births and deaths --------------------------
+
+# Yearly shares of resident households (DOMAIN.md §3: registry events make the other increases and decreases; about
+# 1–2 % of households a year in a rural district): a grown child setting up house, an elderly widow(er) moving in
+# with a child's household, moves between villages and communes, arrivals and departures, households that end.
+EVENT_RATES = {"split": 0.005, "merge": 0.0012, "move": 0.004, "move_out": 0.0025, "move_in": 0.003, "dissolve": 0.0015}
+BIRTH_RATE, DEATH_RATE = 0.012, 0.004
+
+
+@dataclass
+class EventSummary:
+    by_kind: dict[str, int] = field(default_factory=dict)
+    births: int = 0
+    deaths: int = 0
+
+
+def _event_day(rng: random.Random, year: int, today: dt.date) -> dt.date:
+    """Mostly before the review (January – August), some after it (November, December); never after today."""
+    if rng.random() < 0.85:
+        day = dt.date(year, rng.randint(1, 8), rng.randint(1, 28))
+    else:
+        day = dt.date(year, rng.randint(11, 12), rng.randint(1, 20))
+    return min(day, today - dt.timedelta(days=1))
+
+
+def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[dict], villages: list[AdministrativeUnit],
+                 next_no: list[int], summary: EventSummary) -> list[dict]:
+    """One year of registry events through the services of `households.events` (the same rules an officer's entry
+    goes through), and births and deaths written in bulk. Returns the new households (split off, moved in) as the
+    review builder's people."""
+    from . import events
+    from .models import Household as H, MemberChange
+    from .services import household_save
+
+    ends = dt.date(year, 12, 31)
+    resident = [p for p in people if p["resident"] and (p["since"] is None or p["since"] < dt.date(year, 1, 1))]
+    if not resident:
+        return []
+    by_village: dict[int, list[dict]] = {}
+    for p in resident:
+        by_village.setdefault(p["village"], []).append(p)
+    villages_by_parent: dict[int, list[AdministrativeUnit]] = {}
+    for v in villages:
+        villages_by_parent.setdefault(v.parent_id, []).append(v)
+    # Who can take part in each kind of event (from the members on 1 January of the year).
+    jan = dt.date(year, 1, 1)
+    info: dict[int, list[tuple[str, dt.date | None]]] = {}
+    for hid, relation, birth in Member.objects.filter(household_id__in=[p["id"] for p in resident]).values_list("household_id", "relation", "birth_date"):
+        info.setdefault(hid, []).append((relation, birth))
+
+    def age(birth: dt.date | None) -> int:
+        return (jan - birth).days // 365 if birth else 0
+
+    def head_age(members: list[tuple[str, dt.date | None]]) -> int:
+        return next((age(b) for r, b in members if r == Relation.HEAD), 0)
+
+    pools = {
+        "split": [p for p in resident if len(info.get(p["id"], [])) >= 3 and any(r == Relation.CHILD and age(b) >= 20 for r, b in info[p["id"]])],
+        "merge": [p for p in resident if 1 <= len(info.get(p["id"], [])) <= 2 and head_age(info[p["id"]]) >= 60],
+        "dissolve": [p for p in resident if len(info.get(p["id"], [])) == 1 and head_age(info[p["id"]]) >= 65],
+    }
+    planned: list[tuple[dt.date, str, dict]] = []
+    taken: set[int] = set()
+    for kind, share in EVENT_RATES.items():
+        # At least one of each kind a year in a small demo, so every list and table has something to show.
+        count = max(1 if len(resident) >= 30 else 0, int(round(len(resident) * share * rng.uniform(0.7, 1.3))))
+        pool = pools.get(kind, resident) if kind != "move_in" else [None] * count
+        for p in rng.sample(pool, min(count, len(pool))):
+            if p is not None and p["id"] in taken:
+                continue
+            if p is not None:
+                taken.add(p["id"])
+            planned.append((_event_day(rng, year, today), kind, p))
+    planned.sort(key=lambda t: (t[0], t[1], t[2]["id"] if t[2] else 0))
+    new_people: list[dict] = []
+    groups = {g.code: g for g in EthnicGroup.objects.all()}
+    for day, kind, p in planned:
+        if day.year != year:
+            continue
+        if kind == "move_in":
+            village = rng.choice(villages)
+            commune = village.commune_on(day)
+            if commune is None:
+                continue
+            ethnic = _weighted(rng, ETHNIC_MIX_DIFFICULT if village.parent.extremely_difficult else ETHNIC_MIX)
+            members = _household_members(rng, day, rng.choice(SURNAMES.get(ethnic, SURNAMES["01"])), ethnic)
+            code = f"{village.code}-{next_no[0]:06d}"
+            next_no[0] += 1
+            hh = household_save(household=None, data={"code": code, "commune": village.commune_on(today) or commune, "village": village,
+                                                         "address": f"{village.name}, {commune.name}"},
+                                members=[{**{k: m[k] for k in ("full_name", "sex", "birth_date", "relation")}, "ethnic_group": groups[m["ethnic"]]} for m in members])
+            events.household_move_in(household=hh, date=day, reason="Chuyển đến từ huyện khác (dữ liệu mẫu).", user=None)
+            new_people.append(_new_person(rng, hh.pk, village, since=day, minority=groups[ethnic].minority, size=len(members)))
+            continue
+        hh = H.objects.get(pk=p["id"])
+        members = list(hh.members.all())
+        if kind == "split":
+            adults = [m for m in members if m.relation == Relation.CHILD and m.birth_date and (day - m.birth_date).days > 19 * 365]
+            if len(members) < 3 or not adults:
+                continue
+            leaving = adults[:1] + [m for m in members if m.relation == Relation.CHILD and m not in adults][:rng.choice([0, 0, 1])]
+            code = f"{hh.village.code if hh.village else hh.commune.code}-{next_no[0]:06d}"
+            next_no[0] += 1
+            event = events.household_split(household=hh, date=day, reason="Con trai lập gia đình, ra ở riêng (dữ liệu mẫu).", user=None,
+                                           code=code, members=leaving)
+            child = _new_person(rng, event.other_household_id, hh.village, since=day, minority=p["minority"], size=len(leaving),
+                                parent=p, year=year)
+            new_people.append(child)
+            p["size"] = max(1, p["size"] - len(leaving))
+        elif kind == "merge":
+            if not members:
+                continue
+            others = [o for o in by_village.get(p["village"], []) if o["id"] != p["id"] and o["resident"] and o["id"] not in taken]
+            if not others:
+                continue
+            into = rng.choice(others)
+            taken.add(into["id"])
+            events.household_merge(household=hh, into=H.objects.get(pk=into["id"]), date=day, user=None,
+                                   reason="Người già neo đơn về ở với gia đình con (dữ liệu mẫu).")
+            into["size"] += len(members)
+            p["resident"] = False
+        elif kind == "move":
+            same = villages_by_parent.get(hh.village.parent_id, []) if hh.village else []
+            choices = [v for v in (same if rng.random() < 0.6 and len(same) > 1 else villages) if v.pk != hh.village_id]
+            village = rng.choice(choices)
+            events.household_move(household=hh, date=day, village=village, user=None, reason="Chuyển nơi ở (dữ liệu mẫu).")
+            p["village"] = village.pk
+        elif kind == "move_out":
+            events.household_move_out(household=hh, date=day, user=None, reason="Chuyển đi làm ăn, sinh sống ở tỉnh khác (dữ liệu mẫu).")
+            p["resident"] = False
+        elif kind == "dissolve":
+            if len(members) != 1:
+                continue
+            events.household_dissolve(household=hh, date=day, user=None, reason="Chủ hộ sống một mình đã mất (dữ liệu mẫu).",
+                                      member_reason=MemberChange.DEATH)
+            p["resident"] = False
+        summary.by_kind[kind] = summary.by_kind.get(kind, 0) + 1
+    summary.by_kind["move_in"] = summary.by_kind.get("move_in", 0) + sum(1 for p in new_people if p.get("parent") is None)
+    _births_and_deaths(rng=rng, year=year, today=today, people=[p for p in resident if p["resident"]], summary=summary)
+    return new_people
+
+
+def _new_person(rng: random.Random, hh_id: int, village: AdministrativeUnit | None, *, since: dt.date, minority: bool, size: int,
+                parent: dict | None = None, year: int | None = None) -> dict:
+    commune = village.parent if village is not None else None
+    group = "urban" if commune is not None and commune.is_urban else ("difficult" if commune is not None and commune.extremely_difficult else "rural")
+    u = min(1.0, max(0.0, parent["u"] + rng.gauss(0.04, 0.06))) if parent else rng.random()
+    return {
+        "id": hh_id, "group": group, "minority": minority, "u": u, "shock": 0.0, "order": _priority(rng), "count": 0,
+        "history": {}, "income": 0, "mask": 0, "size": max(1, size), "since": since, "resident": True,
+        "village": village.pk if village is not None else None, "status": "",
+        "inherited": {y: c for y, c in parent["history"].items() if y < year} if parent else {},
+    }
+
+
+def _births_and_deaths(*, rng: random.Random, year: int, today: dt.date, people: list[dict], summary: EventSummary) -> None:
+    """Babies born into young families and old people who died, as member dates (the persons of the year)."""
+    from .models import MemberChange
+
+    ids = [p["id"] for p in people]
+    rows = list(Member.objects.filter(household_id__in=ids).values_list("id", "household_id", "relation", "birth_date", "sex", "full_name", "ethnic_group_id"))
+    heads = {hid: (name, eg) for _i, hid, rel, _b, _s, name, eg in rows if rel == Relation.HEAD}
+    young = sorted({hid for _i, hid, rel, b, _s, _n, _e in rows if rel == Relation.SPOUSE and b and 20 <= year - b.year <= 40})
+    size = {p["id"]: p for p in people}
+    born = []
+    for hid in rng.sample(young, min(len(young), int(len(people) * BIRTH_RATE))):
+        day = min(dt.date(year, rng.randint(1, 12), rng.randint(1, 28)), today - dt.timedelta(days=1))
+        family = heads.get(hid, ("Nguyễn", None))[0].split(" ")[0]
+        sex = Sex.MALE if rng.random() < 0.52 else Sex.FEMALE
+        name = f"{family} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
+        born.append(Member(household_id=hid, full_name=name, search_key=fold(name)[:120], sex=sex, birth_date=day,
+                           ethnic_group_id=heads.get(hid, (None, None))[1], relation=Relation.CHILD, order=9,
+                           joined_on=day, joined_reason=MemberChange.BIRTH))
+        size[hid]["size"] += 1
+    Member.objects.bulk_create(born, batch_size=500)
+    old = [(i, hid) for i, hid, rel, b, _s, _n, _e in rows if rel not in (Relation.HEAD,) and b and year - b.year >= 75]
+    died = rng.sample(old, min(len(old), int(len(people) * DEATH_RATE)))
+    for member_id, hid in died:
+        day = min(dt.date(year, rng.randint(1, 12), rng.randint(1, 28)), today - dt.timedelta(days=1))
+        Member.objects.filter(pk=member_id).update(left_on=day, left_reason=MemberChange.DEATH)
+        size[hid]["size"] = max(1, size[hid]["size"] - 1)
+    summary.births += len(born)
+    summary.deaths += len(died)

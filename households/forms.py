@@ -19,6 +19,7 @@ from .models import (
     Household,
     HouseholdStatus,
     Level,
+    MemberChange,
     PovertyCause,
     Relation,
     Sex,
@@ -44,15 +45,36 @@ class HouseholdForm(forms.Form):
     village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none(), required=False)
     address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=255, required=False)
     phone = forms.CharField(label=gettext_lazy("Điện thoại"), max_length=20, required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), choices=translated(HouseholdStatus.choices), initial=HouseholdStatus.ACTIVE)
+    # A new household that came from outside the area (an other increase of that year's figures); empty: the
+    # household has lived here since before the first year of data (entering it is not an event).
+    moved_in_on = forms.DateField(
+        label=gettext_lazy("Chuyển đến từ ngoài địa bàn ngày"), required=False, widget=DateInput(),
+        help_text=gettext_lazy("Chỉ ghi khi hộ mới chuyển đến; để trống nếu hộ đã sinh sống ở đây từ trước."),
+    )
+    moved_in_reason = forms.CharField(label=gettext_lazy("Chuyển đến từ đâu, lý do"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, communes, villages, **kwargs):
+    def __init__(self, *args, communes, villages, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
         self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = village_label
         if communes.count() == 1:
             self.fields["commune"].initial = communes.first()
+        if not creating:
+            del self.fields["moved_in_on"], self.fields["moved_in_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("moved_in_on") and not (data.get("moved_in_reason") or "").strip():
+            self.add_error("moved_in_reason", gettext("Ghi hộ chuyển đến từ đâu, lý do."))
+        return data
+
+
+def village_label(village: AdministrativeUnit) -> str:
+    """A village with its commune, so that villages of the same name can be told apart."""
+    parent = village.parent
+    return f"{village.name} – {parent.name}" if parent is not None else village.name
 
 
 class MemberForm(forms.Form):
@@ -66,7 +88,23 @@ class MemberForm(forms.Form):
         error_messages={"min_length": gettext_lazy("Số định danh cá nhân phải gồm đúng 12 chữ số.")},
     )
     ethnic_group = forms.ModelChoiceField(label=gettext_lazy("Dân tộc"), queryset=EthnicGroup.objects.order_by("code"), required=False)
-    relation = forms.ChoiceField(label=gettext_lazy("Quan hệ với chủ hộ"), choices=translated(Relation.choices))
+    relation = forms.ChoiceField(label=gettext_lazy("Quan hệ với chủ hộ"), choices=[("", "—")] + translated(Relation.choices))
+    joined_on = forms.DateField(label=gettext_lazy("Vào hộ ngày"), required=False, widget=DateInput(),
+                                help_text=gettext_lazy("Chỉ ghi với người mới sinh, mới về ở (kết hôn, chuyển đến)."))
+    joined_reason = forms.ChoiceField(label=gettext_lazy("Lý do vào hộ"), required=False,
+                                      choices=[("", "—")] + translated(c for c in MemberChange.choices if c[0] != MemberChange.DEATH))
+    left_on = forms.DateField(label=gettext_lazy("Rời hộ ngày"), required=False, widget=DateInput(),
+                              help_text=gettext_lazy("Người đã chết, chuyển đi, kết hôn về hộ khác: vẫn lưu trong lịch sử của hộ."))
+    left_reason = forms.ChoiceField(label=gettext_lazy("Lý do rời hộ"), required=False,
+                                    choices=[("", "—")] + translated(c for c in MemberChange.choices if c[0] != MemberChange.BIRTH))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("left_on") and not data.get("left_reason"):
+            self.add_error("left_reason", gettext("Chọn lý do rời hộ (chết, chuyển đi, kết hôn, …)."))
+        if data.get("joined_on") and not data.get("joined_reason"):
+            self.add_error("joined_reason", gettext("Chọn lý do vào hộ."))
+        return data
 
     def clean_citizen_id(self):
         value = (self.cleaned_data.get("citizen_id") or "").strip()
@@ -75,7 +113,10 @@ class MemberForm(forms.Form):
         return value or None
 
 
-MemberFormSet = formset_factory(MemberForm, extra=1, can_delete=True)
+# Rows are added on request only ("+ Thêm nhân khẩu"); an untouched blank row is ignored.
+MemberFormSet = formset_factory(MemberForm, extra=0, can_delete=True)
+# A new household starts with one row for its head.
+NewMemberFormSet = formset_factory(MemberForm, extra=1, can_delete=True)
 
 
 def household_initial(household: Household) -> dict:
@@ -85,7 +126,6 @@ def household_initial(household: Household) -> dict:
         "village": household.village,
         "address": household.address,
         "phone": household.phone,
-        "status": household.status,
         "version": household.version,
     }
 
@@ -103,6 +143,51 @@ def members_initial(household: Household) -> list[dict]:
         }
         for m in household.members.select_related("ethnic_group").order_by("order", "id")
     ]
+
+
+# --- Household events ---------------------------------------------------------------------------------------
+
+
+class HouseholdEventForm(forms.Form):
+    """One registry event of a household (households.events): the fields its kind needs."""
+
+    date = forms.DateField(label=gettext_lazy("Ngày"), widget=DateInput())
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    village = forms.ModelChoiceField(label=gettext_lazy("Chuyển đến thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none())
+    into = forms.CharField(label=gettext_lazy("Mã hộ nhận (hộ nhập vào)"), max_length=32)
+    code = forms.CharField(label=gettext_lazy("Mã hộ mới"), max_length=32)
+    members = forms.MultipleChoiceField(label=gettext_lazy("Nhân khẩu chuyển sang hộ mới"), widget=forms.CheckboxSelectMultiple)
+    head = forms.ChoiceField(label=gettext_lazy("Chủ hộ mới"), required=False)
+    new_head = forms.ChoiceField(label=gettext_lazy("Chủ hộ của hộ cũ (khi chủ hộ chuyển đi)"), required=False)
+    member_reason = forms.ChoiceField(label=gettext_lazy("Lý do các nhân khẩu rời hộ"),
+                                      choices=translated((c for c in MemberChange.choices if c[0] in (MemberChange.DEATH, MemberChange.MOVED, MemberChange.OTHER))))
+
+    FIELDS = {
+        "split": ("date", "code", "members", "head", "new_head", "village", "reason"),
+        "merge": ("date", "into", "reason"),
+        "move": ("date", "village", "reason"),
+        "move_in": ("date", "reason"),
+        "move_out": ("date", "reason"),
+        "dissolve": ("date", "member_reason", "reason"),
+    }
+
+    def __init__(self, *args, kind: str, household: Household, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for name in list(self.fields):
+            if name not in self.FIELDS[kind]:
+                del self.fields[name]
+        members = [(str(m.pk), f"{m.full_name} ({gettext(Relation(m.relation).label)})") for m in household.members.order_by("order", "id")]
+        if "village" in self.fields:
+            self.fields["village"].queryset = villages
+            self.fields["village"].label_from_instance = village_label
+            if kind == "split":
+                self.fields["village"].required = False
+                self.fields["village"].help_text = gettext_lazy("Để trống: cùng thôn với hộ cũ.")
+        if "members" in self.fields:
+            self.fields["members"].choices = members
+            self.fields["head"].choices = [("", gettext_lazy("Người đầu tiên được chọn"))] + members
+            self.fields["new_head"].choices = [("", "—")] + members
 
 
 # --- The annual review ------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from accounts.scoping import commune_ids
 from . import services
 from .excel_io import TextCleaner, WorkbookError, as_text, clean_grid, find_header, is_blank, load_sheets
 from .jobs import job_fail, job_progress, job_start, job_succeed
+from .household_years import household_years_refresh
 from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation
 from .resources import COLUMN_BY_KEY, HouseholdMemberResource, header_synonyms
 from .text import fold, nfc_line
@@ -839,7 +840,7 @@ def _write(plan: ImportPlan, *, user) -> None:
             "code": hh.code, "commune_id": hh.values["commune"].pk, "village_id": village.pk if village else None,
             "address": address, "head_name": head, "search_key": _search_key_household(hh.code, head, address),
             "phone": hh.values.get("phone", ""), "status": HouseholdStatus.ACTIVE, "created_at": now,
-            "updated_at": now, "version": 1,
+            "updated_at": now, "version": 1, "resident_since": None, "ended_on": None,
         })
     # 1. Members no longer in the file (their history stays, as household_save leaves it).
     removed = [pk for hh in changed_plans for pk, _ in hh.removed]
@@ -905,7 +906,7 @@ def _write(plan: ImportPlan, *, user) -> None:
                     "sex": values.get("sex"), "birth_date": values.get("birth_date"),
                     "birth_year_only": bool(values.get("birth_year_only")), "citizen_id": values.get("citizen_id"),
                     "ethnic_group_id": values.get("ethnic_group_id"), "relation": values.get("relation") or Relation.OTHER,
-                    "order": order,
+                    "order": order, "joined_on": None, "joined_reason": "", "left_on": None, "left_reason": "",
                 })
     if updated_members:
         Member.objects.bulk_update(updated_members, [*MEMBER_FIELDS, "order", "search_key"], batch_size=500)
@@ -927,6 +928,8 @@ def _write(plan: ImportPlan, *, user) -> None:
         for row in new_members:
             row["id"] = ids[(row["household_id"], row["order"])]
         _history(Member, new_members, kind="+", user_id=user_id, reason=reason, now=now)
+    # 5. The year rows of the figures (persons, ethnic-minority flags) of every household written.
+    household_years_refresh(household_ids=[*ids_by_code.values(), *(hh.existing["id"] for hh in changed_plans)])
 
 
 # --- jobs: preview and confirm through households.models.Job ----------------------------------------------

@@ -45,6 +45,7 @@ from .models import (
     ReviewState, SupportNeed,
 )
 from .resources import review_columns, review_header_synonyms, yes_no
+from .selectors import review_change_contexts
 from .text import fold, nfc_line
 
 logger = logging.getLogger(__name__)
@@ -399,7 +400,6 @@ def reviews_import_plan(
     ids = [h["id"] for h in households.values()]
     member_counts: dict[int, int] = {}
     existing: dict[int, dict[str, Any]] = {}
-    history: dict[int, dict[int, str]] = {}
     for part in _chunks(ids):
         member_counts.update(Member.objects.filter(household_id__in=part).values("household_id")
                              .annotate(n=Count("id")).values_list("household_id", "n"))
@@ -411,9 +411,7 @@ def reviews_import_plan(
                             "no_working_capacity", "person_of_merit", "notes", "classification", "change", "commune_id"):
             rv["causes"], rv["needs"] = [], []
             existing[rv["household_id"]] = rv
-        for hid, y, cls in AnnualReview.objects.filter(household_id__in=part).exclude(year=year).values_list(
-                "household_id", "year", "classification"):
-            history.setdefault(hid, {})[y] = cls
+    history = review_change_contexts(household_ids=ids, year=year)
     by_review = {rv["id"]: rv for rv in existing.values()}
     review_ids = list(by_review)
     for part in _chunks(review_ids):
@@ -588,7 +586,7 @@ def _check_row(plan: ReviewImportPlan, r: ReviewRow, *, households, existing, hi
         return
     area = place.area
     result = poverty.classify(rules, area=area, income_per_capita_month=income_month, deprivations=deprived_codes)
-    change = poverty.change(result.category, history.get(h["id"], {}), year=year)
+    change = poverty.change(result.category, year=year, **history[h["id"]])
     count = result.deprivation_count
     listed = f": {', '.join(result.deprived)}" if result.deprived else ""
     r.result.update({

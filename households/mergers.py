@@ -52,6 +52,8 @@ from .models import (
     Level,
     UnitMerger,
 )
+from .household_years import household_years_refresh
+from .selectors import review_change_contexts
 from .structure import successor_map
 
 ONE_DAY = dt.timedelta(days=1)
@@ -659,6 +661,9 @@ def merger_apply(
         if response is not None:
             hooks[getattr(receiver, "__module__", "") + "." + getattr(receiver, "__name__", "receiver")] = response
 
+    # The figures' year rows of every household whose unit changed from D on.
+    household_years_refresh(household_ids={r[0] for r in rows} | set(changed))
+
     # The last guard: nobody is left in a unit that is no longer in force.
     stranded = Household.objects.filter(commune_id__in=lineage).count()
     if stranded:
@@ -804,8 +809,8 @@ def _reclassify(review_ids: list[int], *, area: str) -> int:
         result = poverty.classify(
             rules, area=area, income_per_capita_month=review.income_per_capita_month, deprivations=review.deprived_codes
         )
-        history = dict(AnnualReview.objects.filter(household_id=review.household_id).values_list("year", "classification"))
-        history[review.year] = result.category
+        context = review_change_contexts(household_ids=[review.household_id], year=review.year)[review.household_id]
+        history = {**context["history"], review.year: result.category}
         earlier = {y: c for y, c in history.items() if y < review.year}
         AnnualReview.objects.filter(pk=review.pk).update(
             area=area,
@@ -814,7 +819,7 @@ def _reclassify(review_ids: list[int], *, area: str) -> int:
             deprivation_mask=poverty.deprivation_mask(rules, result.deprived),
             reasons=list(result.reasons),
             previous_classification=earlier[max(earlier)] if earlier else "",
-            change=poverty.change(result.category, earlier, year=review.year),
+            change=poverty.change(result.category, year=review.year, **context),
         )
         for later in AnnualReview.objects.filter(household_id=review.household_id, year__gt=review.year).only("pk", "year", "classification"):
             before = {y: c for y, c in history.items() if y < later.year}

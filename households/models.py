@@ -217,6 +217,17 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("sửa lúc"), auto_now=True)
+    # Residence in the program area. A household entered without an event has lived here since before the first
+    # year of data (`resident_since` empty) or since the date the officer gives; only the household events
+    # (households.events: moving in, splitting off; moving out, merging, dissolving) start or end it.
+    resident_since = models.DateField(
+        gettext_lazy("cư trú tại địa bàn từ ngày"), null=True, blank=True,
+        help_text=gettext_lazy("Để trống khi hộ đã sinh sống tại địa bàn từ trước năm đầu tiên có số liệu."),
+    )
+    ended_on = models.DateField(
+        gettext_lazy("không còn cư trú từ ngày"), null=True, blank=True,
+        help_text=gettext_lazy("Ngày chuyển đi, nhập vào hộ khác hoặc không còn hộ (ghi qua biến động hộ)."),
+    )
     version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
     history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử hộ gia đình"))
 
@@ -239,9 +250,36 @@ class Household(models.Model):
         self.search_key = fold(f"{self.code} {self.head_name} {self.address}")[:255]
         super().save(*args, **kwargs)
 
+    def resident_on(self, on: dt.date) -> bool:
+        """Living in the program area on a date (between its arrival, if recorded, and the event that ended it)."""
+        return (self.resident_since is None or self.resident_since <= on) and (self.ended_on is None or on < self.ended_on)
+
+
+class MemberChange(models.TextChoices):
+    """Why a person joined or left a household (the registry's births, deaths, marriages and moves)."""
+
+    BIRTH = "birth", gettext_noop("Sinh")
+    DEATH = "death", gettext_noop("Chết")
+    MARRIAGE = "marriage", gettext_noop("Kết hôn")
+    MOVED = "moved", gettext_noop("Chuyển đến, chuyển đi")
+    SPLIT = "split", gettext_noop("Tách hộ")
+    MERGE = "merge", gettext_noop("Nhập hộ")
+    OTHER = "other", gettext_noop("Lý do khác")
+
+
+class CurrentMembers(models.Manager):
+    """The members a household has today: `Member.objects` and `household.members` leave out those who left
+    (`Member.all_objects` keeps them, for the persons of a past year and the history)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(left_on__isnull=True)
+
 
 class Member(models.Model):
-    """A person of one household (a member belongs to exactly one household)."""
+    """A person's membership of one household, from `joined_on` (empty: since the household began, or birth) to
+    `left_on` (empty: a member today). A person who moves to another household (a split, a merger, a marriage)
+    leaves this row behind, closed with its reason, and gets a new row in the other household: the members of a
+    household on any date are known, and so are its persons in each year's figures."""
 
     household = models.ForeignKey(
         Household, verbose_name=gettext_lazy("hộ"), on_delete=models.CASCADE, related_name="members"
@@ -254,7 +292,7 @@ class Member(models.Model):
         gettext_lazy("chỉ biết năm sinh"), default=False, help_text=gettext_lazy("Ngày sinh ghi 01/01 khi giấy tờ chỉ có năm sinh.")
     )
     citizen_id = models.CharField(
-        gettext_lazy("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True,
+        gettext_lazy("số định danh cá nhân"), max_length=12, null=True, blank=True,
         help_text=gettext_lazy("12 chữ số (căn cước công dân)."),
     )
     ethnic_group = models.ForeignKey(
@@ -262,7 +300,15 @@ class Member(models.Model):
     )
     relation = models.CharField(gettext_lazy("quan hệ với chủ hộ"), max_length=14, choices=Relation.choices, default=Relation.OTHER)
     order = models.PositiveSmallIntegerField(gettext_lazy("thứ tự"), default=0)
+    joined_on = models.DateField(gettext_lazy("vào hộ từ ngày"), null=True, blank=True,
+                                 help_text=gettext_lazy("Để trống khi là nhân khẩu từ khi có hộ (hoặc từ khi sinh)."))
+    joined_reason = models.CharField(gettext_lazy("lý do vào hộ"), max_length=10, choices=MemberChange.choices, blank=True, default="", db_default="")
+    left_on = models.DateField(gettext_lazy("rời hộ từ ngày"), null=True, blank=True)
+    left_reason = models.CharField(gettext_lazy("lý do rời hộ"), max_length=10, choices=MemberChange.choices, blank=True, default="", db_default="")
     history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử nhân khẩu"))
+
+    objects = CurrentMembers()
+    all_objects = models.Manager()
 
     scope_commune_field = "household__commune"
 
@@ -270,11 +316,23 @@ class Member(models.Model):
         verbose_name = gettext_lazy("nhân khẩu")
         verbose_name_plural = gettext_lazy("nhân khẩu")
         ordering = ["household_id", "order", "id"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=r"^[0-9]{12}$"),
                 name="member_citizen_id_12_digits",
                 violation_error_message="Số định danh cá nhân phải gồm đúng 12 chữ số.",
+            ),
+            # One person is a member of one household at a time; a closed membership keeps its number.
+            models.UniqueConstraint(
+                fields=["citizen_id"], condition=Q(left_on__isnull=True) & Q(citizen_id__isnull=False),
+                name="member_citizen_id_unique_current",
+                violation_error_message="Số định danh cá nhân đã có trong sổ hộ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="member_left_after_joined",
             ),
         ]
 
@@ -286,6 +344,14 @@ class Member(models.Model):
             self.citizen_id = self.citizen_id.strip() or None
         self.search_key = fold(self.full_name)[:120]
         super().save(*args, **kwargs)
+
+    def member_on(self, on: dt.date) -> bool:
+        """A member of its household on a date: born, joined and not yet left."""
+        return (
+            (self.birth_date is None or self.birth_date <= on)
+            and (self.joined_on is None or self.joined_on <= on)
+            and (self.left_on is None or on < self.left_on)
+        )
 
     def age_on(self, on: dt.date) -> int | None:
         if self.birth_date is None:
@@ -856,6 +922,7 @@ class CheckKind(models.TextChoices):
     REDUCTION_OUTLIER = "reduction", gettext_lazy("Xã giảm nghèo vượt xa xu hướng, chỉ tiêu")
     POOR_ABOVE_LINE = "above_line", gettext_lazy("Hộ nghèo, cận nghèo có thu nhập trên chuẩn")
     DUPLICATE_PERSON = "duplicate", gettext_lazy("Một người có trong nhiều hộ")
+    MISSING_REVIEW = "missing", gettext_lazy("Hộ nghèo, cận nghèo năm trước chưa được rà soát lại")
 
 
 class FlagStatus(models.TextChoices):
@@ -923,6 +990,113 @@ class HouseholdPlacement(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="placement_dates_ordered"
             ),
+        ]
+
+
+class EventKind(models.TextChoices):
+    """The registry events that make the movement tables' other increases and decreases (DOMAIN.md §3)."""
+
+    SPLIT = "split", gettext_noop("Tách hộ")
+    MERGE = "merge", gettext_noop("Nhập vào hộ khác")
+    MOVE = "move", gettext_noop("Chuyển nơi ở trong địa bàn")
+    MOVE_IN = "move_in", gettext_noop("Chuyển đến từ ngoài địa bàn")
+    MOVE_OUT = "move_out", gettext_noop("Chuyển đi khỏi địa bàn")
+    DISSOLVE = "dissolve", gettext_noop("Không còn hộ (chết, giải thể)")
+
+
+class HouseholdEvent(models.Model):
+    """Something that happened to a household in the registry, on a date, with its reason and who recorded it:
+    a split (a new household from some members, `other_household`), a merger into `other_household`, a move within
+    the area (`from_*` → `to_*`), a move in from outside, a move out, the end of the household. Recorded through
+    `households.events`, which also keeps the places, the members' dates and the residence they imply."""
+
+    household = models.ForeignKey(Household, verbose_name=gettext_lazy("hộ"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(gettext_lazy("loại biến động"), max_length=10, choices=EventKind.choices)
+    date = models.DateField(gettext_lazy("ngày"))
+    reason = NFCTextField(gettext_lazy("lý do"), blank=True)
+    other_household = models.ForeignKey(
+        Household, verbose_name=gettext_lazy("hộ liên quan"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="related_events", help_text=gettext_lazy("Tách hộ: hộ mới; nhập hộ: hộ nhận."),
+    )
+    # Where the household lived before the event (the commune that recorded it) and after it (moves).
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("xã ghi nhận"), on_delete=models.PROTECT, related_name="+")
+    from_village = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("từ thôn"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_commune = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("đến xã"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_village = models.ForeignKey(AdministrativeUnit, verbose_name=gettext_lazy("đến thôn"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    members = models.JSONField(gettext_lazy("nhân khẩu liên quan"), default=list, blank=True,
+                               help_text=gettext_lazy("Tách, nhập hộ: [{\"id\", \"full_name\"}] những người chuyển hộ."))
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("ghi lúc"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=gettext_lazy("lịch sử biến động hộ"))
+
+    scope_commune_field = "commune"
+
+    class Meta:
+        verbose_name = gettext_lazy("biến động hộ")
+        verbose_name_plural = gettext_lazy("biến động hộ")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["commune", "date"]), models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.household.code}: {self.get_kind_display()} ({self.date:%d/%m/%Y})"
+
+
+class HouseholdYear(models.Model):
+    """A household as the year's figures count it: where it lived and who its members were on the reference date
+    (31 December), and where it stood on the lists — on the official basis (`_o`: reviews recognised by the
+    commune chairman or confirmed) and the working basis (`_w`: every review) — with the same for the year before.
+
+    Derived data, never edited: `households.household_years` rebuilds a household's rows whenever its reviews,
+    members, places or events change, and `manage.py rebuild_statistics` rebuilds them all. A household has a row
+    for every year it was resident on 31 December, and one more for the year it left (no place now, only the
+    year-before columns), so the movement tables read one row per household and year. A household not reviewed in
+    a year keeps the status of its latest review (a resident household never reviewed is neither poor nor near-poor).
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="years", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    # On 31 December of the year (no commune: the household left during the year).
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    village = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    area = models.CharField(max_length=5, blank=True)
+    minority = models.BooleanField(default=False)
+    persons = models.PositiveSmallIntegerField(default=0)
+    # On 31 December of the year before (no commune: not resident then — it moved in or split off this year).
+    prev_commune = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    prev_village = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    prev_area = models.CharField(max_length=5, blank=True)
+    prev_minority = models.BooleanField(default=False)
+    prev_persons = models.PositiveSmallIntegerField(default=0)
+    # The lists: "poor", "near_poor" or "" (neither); the change from the year before (households.models.Change,
+    # "" for a row of a household that left); the review the status comes from (this year's or an earlier one).
+    status_o = models.CharField(max_length=10, blank=True)
+    prev_o = models.CharField(max_length=10, blank=True)
+    change_o = models.CharField(max_length=22, blank=True)
+    source_o = models.ForeignKey("AnnualReview", on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    no_working_capacity_o = models.BooleanField(default=False)
+    person_of_merit_o = models.BooleanField(default=False)
+    status_w = models.CharField(max_length=10, blank=True)
+    prev_w = models.CharField(max_length=10, blank=True)
+    change_w = models.CharField(max_length=22, blank=True)
+    source_w = models.ForeignKey("AnnualReview", on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False)
+    no_working_capacity_w = models.BooleanField(default=False)
+    person_of_merit_w = models.BooleanField(default=False)
+    # The household has a review of this year (at any step): a household on last year's lists without one is a gap.
+    reviewed = models.BooleanField(default=False)
+    # It changed village (or commune) between the two reference dates: a move is an other decrease where it left
+    # and an other increase where it went, in every table (DOMAIN.md §3), not a change of status.
+    moved = models.BooleanField(default=False)
+    # The category changed only because the income line of the household's place changed (urban → rural).
+    line_change_o = models.BooleanField(default=False)
+    line_change_w = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("số liệu hộ theo năm")
+        verbose_name_plural = gettext_lazy("số liệu hộ theo năm")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="household_year_unique")]
+        indexes = [
+            models.Index(fields=["year", "commune"], name="household_year_commune"),
+            models.Index(fields=["year", "prev_commune"], name="household_year_prev_commune"),
         ]
 
 

@@ -174,18 +174,38 @@ def classify(standard: Standard, *, area: str, income_per_capita_month: int, dep
     return Classification(category, count, deprived, income, area, poor_line, tuple(reasons))
 
 
-def change(current: str, history: Mapping[int, str], *, year: int) -> str:
-    """The change of a household classified `current` in `year`, given its earlier classifications by year.
+def change(
+    current: str,
+    history: Mapping[int, str],
+    *,
+    year: int,
+    existed: bool = False,
+    inherited: Mapping[int, str] | None = None,
+) -> str:
+    """The change of a household classified `current` in `year`, given its earlier classifications by year
+    (DOMAIN.md §3; Decision 24/2021/QĐ-TTg: the review compares with last year's lists).
 
-    Only reviews before `year` count; the latest of them is "last year" (a household not reviewed for a year is
-    compared with its latest review).
+    Only reviews before `year` count; the latest of them is "last year" (a household not reviewed for a year kept
+    the status of its latest review). With no earlier review of its own:
+    - `inherited`: the classifications of the household it split from, before the split — a split-off household's
+      first review follows its parent's history;
+    - otherwise `existed` (it lived in the area at the end of last year, and last year's lists were made): it was
+      neither poor nor near-poor, as every resident household off the lists is;
+    - otherwise (it moved in, or no lists were made last year) it is the household's first review.
+    The parent's history also counts for "fell back" (poor, or near-poor, in any earlier year).
     """
     earlier = {y: c for y, c in history.items() if y < year}
-    if not earlier:
+    parent = {y: c for y, c in (inherited or {}).items() if y < year}
+    if earlier:
+        previous = earlier[max(earlier)]
+    elif existed:
+        previous = OTHER
+    elif parent:
+        previous = parent[max(parent)]
+    else:
         return FIRST_REVIEW
-    return change_from(
-        current, previous=earlier[max(earlier)], ever_poor=POOR in earlier.values(), ever_near_poor=NEAR_POOR in earlier.values()
-    )
+    past = list(earlier.values()) + list(parent.values())
+    return change_from(current, previous=previous, ever_poor=POOR in past, ever_near_poor=NEAR_POOR in past)
 
 
 def change_from(current: str, *, previous: str | None, ever_poor: bool, ever_near_poor: bool) -> str:

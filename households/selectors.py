@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -328,3 +330,48 @@ def certificate_list(*, commune: AdministrativeUnit, year: int) -> list[AnnualRe
     return list(_listed(commune, year).filter(
         state__in=(ReviewState.RECOGNISED, ReviewState.CONFIRMED), classification__in=(Classification.POOR, Classification.NEAR_POOR)
     ))
+
+
+# --- The change from last year's lists ------------------------------------------------------------------------
+
+
+def review_change_contexts(*, household_ids: Iterable[int], year: int) -> dict[int, dict[str, Any]]:
+    """What `households.poverty.change` needs for each household's review of `year`, for many at once (four
+    queries): `history` (its classifications of the other years), `existed` (it lived in the area on 31 December
+    of the year before and that year's lists were made: not on them means neither poor nor near-poor) and
+    `inherited` (for a household split off another, the other's classifications before the split). The lists
+    are in the system from the first year of the figures (settings.STATISTICS_FIRST_YEAR, the general review of
+    2021): a review of that year is a household's first.
+
+        poverty.change(category, year=year, **contexts[household.pk])
+    """
+    from .bulk import chunks
+    from .models import EventKind, HouseholdEvent
+
+    ids = sorted(set(household_ids))
+    out: dict[int, dict[str, Any]] = {hid: {"history": {}, "existed": False, "inherited": {}} for hid in ids}
+    if not ids:
+        return out
+    from .household_years import first_year
+
+    last_dec = dt.date(year - 1, 12, 31)
+    lists_made = year - 1 >= first_year()
+    parents: dict[int, tuple[int, dt.date]] = {}
+    for batch in chunks(ids):
+        for hid, since, ended in Household.objects.filter(pk__in=batch).values_list("pk", "resident_since", "ended_on"):
+            out[hid]["existed"] = lists_made and (since is None or since <= last_dec) and (ended is None or last_dec < ended)
+        for hid, y, c in AnnualReview.objects.filter(household_id__in=batch).exclude(year=year).values_list("household_id", "year", "classification"):
+            out[hid]["history"][y] = c
+        for child, parent, day in HouseholdEvent.objects.filter(kind=EventKind.SPLIT, other_household_id__in=batch).values_list(
+            "other_household_id", "household_id", "date"
+        ):
+            parents[child] = (parent, day)
+    by_parent: dict[int, list[int]] = {}
+    for child, (parent, _) in parents.items():
+        by_parent.setdefault(parent, []).append(child)
+    for batch in chunks(sorted(by_parent)):
+        for parent, y, c in AnnualReview.objects.filter(household_id__in=batch).values_list("household_id", "year", "classification"):
+            for child in by_parent[parent]:
+                if y < parents[child][1].year:
+                    out[child]["inherited"][y] = c
+    return out

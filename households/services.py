@@ -28,6 +28,7 @@ from .models import (
     Level,
     MeetingOutcome,
     Member,
+    MemberChange,
     PovertyCause,
     PovertyStandard,
     PublicPosting,
@@ -42,7 +43,8 @@ from .models import (
     SupportNeed,
     VillageMeeting,
 )
-from .selectors import household_place_on, households_place_on
+from .household_years import household_years_ensure, household_years_refresh
+from .selectors import household_place_on, households_place_on, review_change_contexts
 from .text import nfc_line
 
 CITIZEN_ID_RE = re.compile(r"^[0-9]{12}$")
@@ -98,7 +100,10 @@ def household_save(
     """Create or update a household and (when `members` is given) its member list.
 
     `members` replaces the list: an entry with an `id` updates that member, one without creates a member,
-    members left out are removed (their history stays). `version` is the version the user read: a newer
+    members left out are removed (a correction; their history stays). A member who left the household (died,
+    married out, moved away) is kept with `left_on` and `left_reason` (households.models.MemberChange), and one who
+    joined it (a birth, a marriage) may carry `joined_on` and `joined_reason`: the household's members on any date
+    are known. `version` is the version the user read: a newer
     saved version is refused with StaleVersion.
     """
     if household is not None and household.pk:
@@ -137,7 +142,32 @@ def household_save(
     household.refresh_from_db()
     if members is not None:
         _save_members(household=household, members=members)
+    household_years_refresh(household_ids=[household.pk])
     return household
+
+
+def _membership_dates(row: Mapping[str, Any], *, prefix: str, birth: dt.date | None, member: Member) -> dict[str, Any]:
+    """The dates a person joined and left the household, checked: not in the future, not before birth, in order."""
+    today = timezone.localdate()
+    out: dict[str, Any] = {}
+    for key, reason_key in (("joined_on", "joined_reason"), ("left_on", "left_reason")):
+        if key not in row:
+            continue
+        day, reason = row.get(key), row.get(reason_key) or ""
+        if day is not None and day > today:
+            raise ValidationError({f"{prefix}.{key}": "Ngày không được sau ngày hôm nay."})
+        if day is not None and birth is not None and day < birth:
+            raise ValidationError({f"{prefix}.{key}": "Ngày không được trước ngày sinh."})
+        if reason and reason not in MemberChange.values:
+            raise ValidationError({f"{prefix}.{reason_key}": "Lý do không hợp lệ."})
+        if key == "left_on" and day is not None and not reason:
+            raise ValidationError({f"{prefix}.{reason_key}": "Chọn lý do rời hộ (chết, chuyển đi, kết hôn, …)."})
+        out[key], out[reason_key] = day, (reason if day is not None else "")
+    joined = out.get("joined_on", member.joined_on)
+    left = out.get("left_on", member.left_on)
+    if joined and left and left < joined:
+        raise ValidationError({f"{prefix}.left_on": "Ngày rời hộ phải sau ngày vào hộ."})
+    return out
 
 
 def _save_members(*, household: Household, members: list[dict[str, Any]]) -> None:
@@ -176,6 +206,7 @@ def _save_members(*, household: Household, members: list[dict[str, Any]]) -> Non
             "relation": row.get("relation") or Relation.OTHER,
             "order": row.get("order", index),
         }
+        values.update(_membership_dates(row, prefix=prefix, birth=birth, member=member))
         changed = member.pk is None or any(getattr(member, k) != v for k, v in values.items())
         if changed:
             for k, v in values.items():
@@ -301,10 +332,6 @@ def _ethnic_minority(household: Household) -> bool:
     return pool.filter(ethnic_group__minority=True).exists()
 
 
-def _history_of(household_id: int, year: int) -> dict[int, str]:
-    return dict(AnnualReview.objects.filter(household_id=household_id).exclude(year=year).values_list("year", "classification"))
-
-
 def _check_version(review: AnnualReview, version: int | None) -> None:
     if version is not None and int(version) != review.version:
         raise stale_version_error(obj=review, noun=_noun(review))
@@ -344,16 +371,17 @@ def _codes_to(model: type, values: Iterable[Any] | None, field: str) -> list[Any
     return objs + [found[c] for c in codes]
 
 
-def _apply_classification(review: AnnualReview, rules: poverty.Standard, history: Mapping[int, str]) -> poverty.Classification:
+def _apply_classification(review: AnnualReview, rules: poverty.Standard, context: Mapping[str, Any]) -> poverty.Classification:
+    """Classify under the standard and name the change from last year's lists (`review_change_contexts`)."""
     deprived = [code for code in rules.indicators if (review.indicators.get(code) or {}).get("deprived")]
     result = poverty.classify(rules, area=review.area, income_per_capita_month=review.income_per_capita_month, deprivations=deprived)
-    earlier = {y: c for y, c in history.items() if y < review.year}
+    earlier = {y: c for y, c in context["history"].items() if y < review.year}
     review.classification = result.category
     review.deprivation_count = result.deprivation_count
     review.deprivation_mask = poverty.deprivation_mask(rules, result.deprived)
     review.reasons = list(result.reasons)
     review.previous_classification = earlier[max(earlier)] if earlier else ""
-    review.change = poverty.change(result.category, earlier, year=review.year)
+    review.change = poverty.change(result.category, year=review.year, **context)
     return result
 
 
@@ -362,10 +390,10 @@ def _refresh_later_changes(*, household_id: int, year: int, user: Any) -> None:
     later = list(AnnualReview.objects.filter(household_id=household_id, year__gt=year).order_by("year"))
     if not later:
         return
-    history = dict(AnnualReview.objects.filter(household_id=household_id).values_list("year", "classification"))
     for r in later:
-        earlier = {y: c for y, c in history.items() if y < r.year}
-        change = poverty.change(r.classification, earlier, year=r.year)
+        context = review_change_contexts(household_ids=[household_id], year=r.year)[household_id]
+        earlier = {y: c for y, c in context["history"].items() if y < r.year}
+        change = poverty.change(r.classification, year=r.year, **context)
         previous = earlier[max(earlier)] if earlier else ""
         if (change, previous) != (r.change, r.previous_classification):
             r.change, r.previous_classification = change, previous
@@ -399,6 +427,7 @@ class _ReviewReads:
     households: dict[int, Household]
     existing: dict[int, AnnualReview]  # household id → its review of the year (locked)
     history: dict[int, dict[int, str]]  # household id → {other year: classification}
+    contexts: dict[int, dict[str, Any]]  # household id → what `poverty.change` needs (`review_change_contexts`)
     minority: dict[int, bool]
     member_counts: dict[int, int]
     applying: set[int]  # households with an open application this year
@@ -435,7 +464,6 @@ def _review_reads(*, year: int, household_ids: Iterable[int]) -> _ReviewReads:
     standard = review_standard(year=year)
     households: dict[int, Household] = {}
     existing: dict[int, AnnualReview] = {}
-    history: dict[int, dict[int, str]] = {}
     members: dict[int, list[tuple[str, bool]]] = {}
     applying: set[int] = set()
     unlinked: set[int] = set()
@@ -443,9 +471,6 @@ def _review_reads(*, year: int, household_ids: Iterable[int]) -> _ReviewReads:
     for chunk in _in_chunks(ids):
         households.update((h.pk, h) for h in Household.objects.select_for_update().filter(pk__in=chunk))
         existing.update((r.household_id, r) for r in AnnualReview.objects.select_for_update().filter(household_id__in=chunk, year=year))
-        for hh_id, y, category in AnnualReview.objects.filter(household_id__in=chunk).exclude(year=year).values_list(
-                "household_id", "year", "classification"):
-            history.setdefault(hh_id, {})[y] = category
         for hh_id, relation, minority in Member.objects.filter(household_id__in=chunk).values_list(
                 "household_id", "relation", "ethnic_group__minority"):
             members.setdefault(hh_id, []).append((relation, bool(minority)))
@@ -463,9 +488,10 @@ def _review_reads(*, year: int, household_ids: Iterable[int]) -> _ReviewReads:
         core = [m for r, m in rows if r in (Relation.HEAD, Relation.SPOUSE)]
         return any(core if core else [m for _r, m in rows])
 
+    contexts = review_change_contexts(household_ids=ids, year=year)
     return _ReviewReads(
         year=year, standard=standard, rules=standard.to_rules(), households=households, existing=existing,
-        history=history, minority={hh: minority_of(rows) for hh, rows in members.items()},
+        history={hh: c["history"] for hh, c in contexts.items() if c["history"]}, contexts=contexts, minority={hh: minority_of(rows) for hh, rows in members.items()},
         member_counts={hh: len(rows) for hh, rows in members.items()}, applying=applying, unlinked=unlinked,
         open_complaints=open_complaints,
         lists={model: {o.code: o for o in model.objects.all()} for model in (PovertyCause, SupportNeed)},
@@ -597,7 +623,7 @@ def _review_build(
     elif creating:
         raise ValidationError({"income_total_12m": "Chưa nhập thu nhập của hộ."})
 
-    _apply_classification(review, rules, reads.history.get(household.pk, {}))
+    _apply_classification(review, rules, reads.contexts[household.pk])
     if no_working_capacity is None and stored:
         no_working_capacity = poverty.no_working_capacity(stored, review_date)
     if no_working_capacity is not None:
@@ -678,6 +704,8 @@ def _review_write(reads: _ReviewReads, built: list[_BuiltReview], *, user: Any) 
             _link_application(review)
         if any(y > reads.year for y in reads.history.get(review.household_id, {})):
             _refresh_later_changes(household_id=review.household_id, year=reads.year, user=review.updated_by)
+    household_years_ensure(year=reads.year)
+    household_years_refresh(household_ids=[r.household_id for r in new + changed])
 
 
 @transaction.atomic
@@ -822,7 +850,11 @@ def review_transition(
         review.meeting, review.posting = None, None
     if action in (ReviewAction.SEND_BACK, ReviewAction.REDO):
         review.meeting = meeting if action == ReviewAction.REDO else None
-    return _move(review, to_state, action, user, note)
+    was_official = review.is_official
+    review = _move(review, to_state, action, user, note)
+    if review.is_official != was_official:
+        household_years_refresh(household_ids=[review.household_id])
+    return review
 
 
 def review_reopen(*, review: AnnualReview, user: Any, reason: str, version: int | None = None) -> AnnualReview:
@@ -973,6 +1005,7 @@ def round_recognise(
             "Không có kết quả nào đủ điều kiện công nhận (phải đã niêm yết xong và không còn khiếu nại)."
             + (" " + " ".join(left[:5]) if left else "")
         )
+    household_years_refresh(household_ids=[r.household_id for r in reviews if r.state == ReviewState.RECOGNISED])
     rnd.decision_number, rnd.decision_date = number, decision_date
     rnd.recognised_by = user if getattr(user, "pk", None) else None
     rnd.recognised_at = timezone.now()
@@ -1173,6 +1206,8 @@ def reviews_reclassify(*, year: int, user: Any = None, progress: Any = None) -> 
     reclassified: list[int] = []
     moved_households: list[int] = []
     cache: dict[tuple, tuple[str, int, int, str]] = {}
+    # Households with no earlier review: whether they lived here last year, or split off a household (few).
+    contexts = review_change_contexts(household_ids=[r[1] for r in rows if r[11] is None], year=year)
     for pk, hh, area, income, indicators, mask, old_c, old_ch, old_p, old_n, old_reasons, previous in rows:
         deprived = tuple(code for code in codes if (indicators.get(code) or {}).get("deprived"))
         key = (area, income, deprived)
@@ -1182,7 +1217,10 @@ def reviews_reclassify(*, year: int, user: Any = None, progress: Any = None) -> 
             result = cache[key] = (r.category, r.deprivation_count, poverty.deprivation_mask(rules, r.deprived),
                                    json.dumps(list(r.reasons), ensure_ascii=False))
         category, count, new_mask, reasons_json = result
-        ch = poverty.change_from(category, previous=previous, ever_poor=hh in ever_poor, ever_near_poor=hh in ever_near)
+        if previous is None:
+            ch = poverty.change(category, year=year, **contexts[hh])
+        else:
+            ch = poverty.change_from(category, previous=previous, ever_poor=hh in ever_poor, ever_near_poor=hh in ever_near)
         if (category, ch, previous or "", count, new_mask, reasons_json) != (old_c, old_ch, old_p, old_n, mask, old_reasons):
             changed.append((pk, category, ch, previous or "", count, new_mask, reasons_json))
             if category != old_c:
@@ -1210,6 +1248,7 @@ def reviews_reclassify(*, year: int, user: Any = None, progress: Any = None) -> 
             if (new_ch, new_p) != (ch, p):
                 later_changed.append((pk, new_ch, new_p))
     _bulk_update_rows(["change", "previous_classification"], later_changed)
+    household_years_refresh(household_ids=moved_households)
     if progress:
         progress(80)
     # A history entry and a workflow note for each review whose classification moved.

@@ -88,7 +88,22 @@ def successor_map(on: dt.date | None = None, *, level: str = Level.COMMUNE) -> d
     successor) are left out: they have no image on that date's structure.
     """
     on = on or _today()
+    return _images(*_units_and_edges(level), on)
+
+
+def successor_maps(dates: Iterable[dt.date], *, level: str = Level.COMMUNE) -> dict[dt.date, dict[int, int]]:
+    """`successor_map` for several dates from one read of the unit tables (each year's structure at once)."""
     units, edges = _units_and_edges(level)
+    return {on: _images(units, edges, on) for on in set(dates)}
+
+
+def images_from(units: dict[int, dict], edges: dict[int, list[int]], on: dt.date) -> dict[int, int]:
+    """`successor_map` from unit rows already read (id → {"id", "code", "valid_from", "valid_to"}) and the successor
+    edges (unit id → its successors' ids): no query."""
+    return _images(units, edges, on)
+
+
+def _images(units: dict[int, dict], edges: dict[int, list[int]], on: dt.date) -> dict[int, int]:
     image: dict[int, int | None] = {}
 
     def resolve(uid: int, seen: frozenset[int]) -> int | None:
@@ -108,6 +123,24 @@ def successor_map(on: dt.date | None = None, *, level: str = Level.COMMUNE) -> d
     for uid in units:
         resolve(uid, frozenset())
     return {uid: target for uid, target in image.items() if target is not None}
+
+
+def commune_periods(unit_id: int, start: dt.date, end: dt.date | None, *, level: str = Level.COMMUNE) -> list[tuple[int, dt.date, dt.date | None]]:
+    """The units a place under `unit_id` belonged to from `start` to `end` (None: open): [(unit, from, to)], one
+    period per unit of its chain of successors — a village of Trung Yên is in Trung Yên up to 30/6/2025, then in
+    Tân Trào. Before a unit's start (a period from 1900) the unit itself stands in for the unknown earlier one."""
+    units, edges = _units_and_edges(level)
+    out: list[tuple[int, dt.date, dt.date | None]] = []
+    cursor: dt.date | None = start
+    while cursor is not None and (end is None or cursor <= end):
+        uid = _images(units, edges, cursor).get(unit_id, unit_id)
+        valid_to = units[uid]["valid_to"] if uid in units else None
+        if valid_to is not None and valid_to < cursor:
+            valid_to = None  # no successor recorded: the unit carries on
+        stop = valid_to if end is None else (min(end, valid_to) if valid_to is not None else end)
+        out.append((uid, cursor, stop))
+        cursor = stop + dt.timedelta(days=1) if stop is not None else None
+    return out
 
 
 def successor_id(unit_id: int, on: dt.date | None = None, *, level: str = Level.COMMUNE) -> int | None:
@@ -245,6 +278,6 @@ def communes_on(on: dt.date | None = None) -> models.QuerySet[AdministrativeUnit
 
 
 __all__ = [
-    "Structure", "successor_map", "successor_id", "absorbed_ids", "unit_on_structure", "reaggregate",
+    "Structure", "successor_map", "successor_maps", "commune_periods", "successor_id", "absorbed_ids", "unit_on_structure", "reaggregate",
     "structure_note", "program_area", "program_area_unit_ids", "program_area_commune_ids", "communes_on",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("households/export/reviews.xlsx", views_io.export_reviews, name="export_reviews"),
     path("households/<str:code>/", views.household_detail, name="household_detail"),
     path("households/<str:code>/edit/", views.household_edit, name="household_edit"),
+    path("households/<str:code>/events/new/", views.household_event_new, name="household_event_new"),
     # The annual review (helper "rev")
     path("households/<str:code>/reviews/<int:year>/", views.review_form, name="review_form"),
     path("households/<str:code>/reviews/<int:year>/preview/", views.review_preview, name="review_preview"),

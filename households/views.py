@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,9 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.scoping import commune_ids, scope
 
-from . import selectors, services
+from . import events, selectors, services
 from .errors import StaleVersion
+from .selectors import review_change_contexts
 from .forms import (
     ApplicationDecisionForm,
     ApplicationForm,
@@ -28,12 +30,14 @@ from .forms import (
     HouseholdForm,
     MeetingForm,
     MemberFormSet,
+    NewMemberFormSet,
     PostingForm,
     RecognitionForm,
     ReviewForm,
     TransitionForm,
     household_initial,
     members_initial,
+    HouseholdEventForm,
     review_sections,
 )
 from .models import (
@@ -42,8 +46,10 @@ from .models import (
     CheckFlag,
     CheckKind,
     Complaint,
+    EventKind,
     FlagStatus,
     Household,
+    HouseholdEvent,
     Job,
     Level,
     Member,
@@ -105,15 +111,77 @@ def household_detail(request, code: str):
         code=code,
     )
     reviews = scope(request.user, household.reviews.select_related("commune", "standard")).order_by("-year")
+    history = (
+        HouseholdEvent.objects.filter(Q(household=household) | Q(other_household=household))
+        .select_related("household", "other_household", "to_commune", "to_village", "recorded_by").order_by("-date", "-id")
+    )
+    former = Member.all_objects.filter(household=household, left_on__isnull=False).select_related("ethnic_group").order_by("-left_on")
+    can_edit = request.user.can_edit_registry and household.ended_on is None
     return render(
         request,
         "households/household_detail.html",
         {
-            "household": household, "can_edit": request.user.can_edit_registry, "today": timezone.localdate(),
-            "reviews": reviews, "can_review": request.user.can_edit_registry and request.user.role != Role.AGENCY_OFFICER,
-            "review_year": timezone.localdate().year,
+            "household": household, "can_edit": can_edit, "today": timezone.localdate(),
+            "reviews": reviews, "can_review": can_edit and request.user.role != Role.AGENCY_OFFICER,
+            "review_year": timezone.localdate().year, "history": history, "former": former,
+            "event_kinds": [(k, gettext(v)) for k, v in EventKind.choices
+                            if k != EventKind.MOVE_IN or not (household.events.exists() or household.placements.exists())],
         },
     )
+
+
+@role_required(*REGISTRY_WRITERS)
+def household_event_new(request, code: str):
+    """Record a registry event of a household (split, merge, move, move in, move out, dissolve)."""
+    user = request.user
+    household = get_object_or_404(scope(user, Household.objects.select_related("commune", "village")), code=code)
+    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    if kind not in HouseholdEventForm.FIELDS:
+        raise Http404(gettext("Không có loại biến động này."))
+    villages = _villages_for(user) if kind == EventKind.SPLIT else AdministrativeUnit.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+    form = HouseholdEventForm(request.POST or None, kind=kind, household=household, villages=villages,
+                              initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = {str(m.pk): m for m in household.members.all()}
+        try:
+            if kind == EventKind.MERGE:
+                into = scope(user, Household.objects.filter(code=data["into"].strip())).first()
+                if into is None:
+                    raise ValidationError({"into": gettext("Không tìm thấy hộ %(code)s trong phạm vi của bạn.") % {"code": data["into"]}})
+                event = events.household_merge(household=household, into=into, date=data["date"], reason=data["reason"], user=user,
+                                               version=household.version)
+            elif kind == EventKind.SPLIT:
+                event = events.household_split(
+                    household=household, date=data["date"], reason=data["reason"], user=user, code=data["code"],
+                    members=[members[i] for i in data["members"] if i in members], head=members.get(data.get("head") or ""),
+                    new_head=members.get(data.get("new_head") or ""), village=data.get("village"), version=household.version,
+                )
+            elif kind == EventKind.MOVE:
+                event = events.household_move(household=household, date=data["date"], village=data["village"], reason=data["reason"],
+                                              user=user, version=household.version)
+            elif kind == EventKind.DISSOLVE:
+                event = events.household_dissolve(household=household, date=data["date"], reason=data["reason"], user=user,
+                                                  member_reason=data["member_reason"], version=household.version)
+            else:
+                record = events.household_move_in if kind == EventKind.MOVE_IN else events.household_move_out
+                event = record(household=household, date=data["date"], reason=data["reason"], user=user, version=household.version)
+        except StaleVersion as exc:
+            messages.error(request, exc.messages[0])
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            aliases = {"other_household": "code" if kind == EventKind.SPLIT else "into", "to_village": "village", "to_commune": "village"}
+            for field, msgs in errors.items():
+                field = aliases.get(field, field)
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+        else:
+            messages.success(request, gettext("Đã ghi biến động: %(kind)s ngày %(date)s.") % {
+                "kind": gettext(EventKind(kind).label), "date": f"{event.date:%d/%m/%Y}"})
+            return redirect("households:household_detail", code=household.code)
+    return render(request, "households/household_event_form.html", {
+        "household": household, "form": form, "kind": kind, "kind_label": gettext(EventKind(kind).label),
+    })
 
 
 @role_required(*REGISTRY_WRITERS)
@@ -123,8 +191,9 @@ def household_edit(request, code: str | None = None):
     if code is not None:
         household = get_object_or_404(scope(user, Household.objects.select_related("commune", "village")), code=code)
     communes, villages = _communes_for(user), _villages_for(user)
+    creating = household is None
     if request.method == "POST":
-        form = HouseholdForm(request.POST, communes=communes, villages=villages)
+        form = HouseholdForm(request.POST, communes=communes, villages=villages, creating=creating)
         formset = MemberFormSet(request.POST, prefix="members")
         if form.is_valid() and formset.is_valid():
             members = [
@@ -132,11 +201,15 @@ def household_edit(request, code: str | None = None):
                 for f in formset.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
-            data = {k: form.cleaned_data[k] for k in ("code", "commune", "village", "address", "phone", "status")}
+            data = {k: form.cleaned_data[k] for k in ("code", "commune", "village", "address", "phone")}
             try:
-                saved = services.household_save(
-                    household=household, data=data, members=members, version=form.cleaned_data.get("version")
-                )
+                with transaction.atomic():
+                    saved = services.household_save(
+                        household=household, data=data, members=members, version=form.cleaned_data.get("version")
+                    )
+                    if creating and form.cleaned_data.get("moved_in_on"):
+                        events.household_move_in(household=saved, date=form.cleaned_data["moved_in_on"],
+                                                 reason=form.cleaned_data["moved_in_reason"], user=user)
             except StaleVersion as exc:
                 messages.error(request, exc.messages[0])
             except ValidationError as exc:
@@ -146,11 +219,11 @@ def household_edit(request, code: str | None = None):
                 return redirect("households:household_detail", code=saved.code)
     else:
         if household is not None:
-            form = HouseholdForm(initial=household_initial(household), communes=communes, villages=villages)
+            form = HouseholdForm(initial=household_initial(household), communes=communes, villages=villages, creating=False)
             formset = MemberFormSet(initial=members_initial(household), prefix="members")
         else:
             form = HouseholdForm(communes=communes, villages=villages)
-            formset = MemberFormSet(prefix="members")
+            formset = NewMemberFormSet(prefix="members")
     return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": household})
 
 
@@ -348,12 +421,13 @@ def _form_context(request, household, year, review, form, evaluation, area, plac
             actions.append({"to": dst, "label": ReviewAction(act).label, "needs_note": act == ReviewAction.REOPEN, "action": act})
     from . import poverty
 
-    earlier = dict(AnnualReview.objects.filter(household=household, year__lt=year).values_list("year", "classification"))
+    context = review_change_contexts(household_ids=[household.pk], year=year)[household.pk]
+    earlier = {y: c for y, c in context["history"].items() if y < year}
     previous_label = change_label = ""
     if earlier:
         previous_label = dict(poverty.CATEGORY_LABELS)[earlier[max(earlier)]]
     if evaluation is not None and evaluation.result is not None:
-        change_label = poverty.CHANGE_LABELS[poverty.change(evaluation.result.category, earlier, year=year)] if earlier else ""
+        change_label = poverty.CHANGE_LABELS[poverty.change(evaluation.result.category, year=year, **context)]
     locked = review is not None and (review.is_locked or (state in (ReviewState.AGREED, ReviewState.POSTED) and not review.complaints.filter(status="open").exists()))
     return {
         "household": household, "year": year, "review": review, "form": form, "evaluation": evaluation,

@@ -12,14 +12,14 @@ from typing import Iterable
 
 from django.conf import settings
 from django.db.models import (
-    Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When,
+    Avg, Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from households.models import (
-    AdministrativeUnit, AnnualReview, Classification, Household, Level, OFFICIAL_STATES, PovertyStandard,
+    AdministrativeUnit, AnnualReview, Classification, Household, HouseholdYear, Level, OFFICIAL_STATES, PovertyStandard,
     RegionStatus, SupportNeed,
 )
 
@@ -99,6 +99,7 @@ class ReviewGroup:
     minority: int
     minority_poor: int
     poor_housing: int
+    official_reviews: int = 0
 
 
 def _housing_bits(targets: Iterable[Target]) -> dict[int, int]:
@@ -120,56 +121,70 @@ def _housing_bits(targets: Iterable[Target]) -> dict[int, int]:
 
 
 def review_groups(*, years: Iterable[int] | None = None, housing_bits: dict[int, int] | None = None) -> list[ReviewGroup]:
-    """The official reviews (recognised by the commune or confirmed by the district) counted by commune, year and
-    standard: households, poor, ethnic-minority households and poor among them, poor households deprived on
-    housing quality. One GROUP BY query."""
-    qs = AnnualReview.objects.filter(state__in=OFFICIAL_STATES)
+    """The official figures (reviews recognised by the commune or confirmed by the district) by commune, year and
+    standard: resident households on 31 December (the denominators, DOMAIN.md §3), poor, ethnic-minority households
+    and poor among them, poor households deprived on housing quality in the review their status comes from. One
+    GROUP BY over the household-year rows (`households.household_years`)."""
+    qs = HouseholdYear.objects.filter(commune__isnull=False)
     if years is not None:
         qs = qs.filter(year__in=list(years))
-    poor = Q(classification=Classification.POOR)
+    poor = Q(status_o=Classification.POOR)
     housing_cases = [
-        When(poor & Q(standard_id=sid) & GreaterThan(F("deprivation_mask").bitand(bit), 0), then=Value(1))
+        When(poor & Q(source_o__standard_id=sid) & GreaterThan(F("source_o__deprivation_mask").bitand(bit), 0), then=Value(1))
         for sid, bit in (housing_bits or {}).items()
     ]
     housing = Sum(Case(*housing_cases, default=Value(0), output_field=IntegerField())) if housing_cases else Value(0)
-    # Grouping by `commune_id + 0` and `year + 0` (not the bare columns) keeps SQLite from walking the registry's
-    # (year, commune, …) index with one random table read per review: a straight scan is 2–3 times faster at
-    # district scale (bench/targets.py). PostgreSQL aggregates by hash either way.
     rows = (
         qs.order_by()
-        .annotate(unit_key=F("commune_id") + 0, year_key=F("year") + 0)
-        .values("unit_key", "year_key", "standard_id")
+        .values("commune_id", "year")
         .annotate(
-            households=Count("id"),
-            poor=Count("id", filter=poor),
-            minority=Count("id", filter=Q(ethnic_minority=True)),
-            minority_poor=Count("id", filter=poor & Q(ethnic_minority=True)),
+            n_households=Count("id"),
+            n_poor=Count("id", filter=poor),
+            n_minority=Count("id", filter=Q(minority=True)),
+            n_minority_poor=Count("id", filter=poor & Q(minority=True)),
             poor_housing=housing,
         )
     )
-    codes = dict(PovertyStandard.objects.values_list("id", "code"))
+    standards = list(PovertyStandard.objects.values_list("first_year", "last_year", "code"))
+    # A year counts where its lists were made: some official review of the year in the unit.
+    reviewed_qs = AnnualReview.objects.filter(state__in=OFFICIAL_STATES)
+    if years is not None:
+        reviewed_qs = reviewed_qs.filter(year__in=list(years))
+    reviewed = {(c, y): n for c, y, n in reviewed_qs.order_by().values("commune_id", "year").annotate(n=Count("id")).values_list("commune_id", "year", "n")}
+
+    def standard_of(year: int) -> str:
+        return next((code for first, last, code in standards if first <= year <= last), "")
+
     return [
         ReviewGroup(
-            commune_id=r["unit_key"], year=r["year_key"], standard=codes.get(r["standard_id"], ""), households=r["households"],
-            poor=r["poor"], minority=r["minority"], minority_poor=r["minority_poor"], poor_housing=r["poor_housing"] or 0,
+            commune_id=r["commune_id"], year=r["year"], standard=standard_of(r["year"]), households=r["n_households"],
+            poor=r["n_poor"], minority=r["n_minority"], minority_poor=r["n_minority_poor"], poor_housing=r["poor_housing"] or 0,
+            official_reviews=reviewed.pop((r["commune_id"], r["year"]), 0),
         )
         for r in rows
+    ] + [
+        # Official reviews filed under a unit that has no resident household on 31 December (it moved away since).
+        ReviewGroup(commune_id=c, year=y, standard=standard_of(y), households=0, poor=0, minority=0, minority_poor=0,
+                    poor_housing=0, official_reviews=n)
+        for (c, y), n in reviewed.items()
     ]
 
 
 def _sum_groups(groups: list[ReviewGroup], unit_ids: set[int] | None) -> dict[int, dict]:
-    """Per year: the sums over the groups of the units (all units when None) and the standard of most households."""
+    """Per year whose lists were made in the units (some official review): the sums over the groups of the units
+    (all units when None) and the standard of most households."""
     out: dict[int, dict] = {}
     for g in groups:
         if unit_ids is not None and g.commune_id not in unit_ids:
             continue
-        y = out.setdefault(g.year, {"households": 0, "poor": 0, "minority": 0, "minority_poor": 0, "poor_housing": 0, "by_std": defaultdict(int)})
-        for key in ("households", "poor", "minority", "minority_poor", "poor_housing"):
+        y = out.setdefault(g.year, {"households": 0, "poor": 0, "minority": 0, "minority_poor": 0, "poor_housing": 0,
+                                    "official_reviews": 0, "by_std": defaultdict(int)})
+        for key in ("households", "poor", "minority", "minority_poor", "poor_housing", "official_reviews"):
             y[key] += getattr(g, key)
         y["by_std"][g.standard] += g.households
     for y in out.values():
         y["standard"] = max(y["by_std"].items(), key=lambda kv: kv[1])[0]
-    return out
+    return {year: y for year, y in out.items() if y["official_reviews"]}
 
 
 def region_statuses() -> list[tuple[int, str, dt.date, dt.date | None]]:
@@ -225,7 +240,9 @@ class TargetContext:
     @property
     def latest_year(self) -> int | None:
         """The latest year with official reviews."""
-        return max((g.year for g in self.groups), default=None)
+        if not hasattr(self, "_latest"):
+            self._latest = AnnualReview.objects.filter(state__in=OFFICIAL_STATES).aggregate(y=Max("year"))["y"]
+        return self._latest
 
 
 def target_context(*, targets: list[Target]) -> TargetContext:

@@ -34,7 +34,15 @@ class StatisticsQuery(serializers.Serializer):
 
 def _counts(name: str) -> dict:
     return {
-        "households": serializers.IntegerField(help_text="Số hộ được rà soát (được tính theo cơ sở số liệu)."),
+        "households": serializers.IntegerField(help_text="Số hộ dân cư của đơn vị ngày 31/12 của năm (mẫu số của tỷ lệ), bằng resident_households."),
+        "resident_households": serializers.IntegerField(help_text="Số hộ dân cư của đơn vị ngày 31/12 của năm, theo sổ hộ."),
+        "resident_persons": serializers.IntegerField(help_text="Số nhân khẩu của các hộ dân cư ngày 31/12 của năm."),
+        "persons": serializers.IntegerField(help_text="Số nhân khẩu (bằng resident_persons)."),
+        "reviewed_households": serializers.IntegerField(help_text="Số hộ có phiếu rà soát của năm."),
+        "poor_persons": serializers.IntegerField(help_text="Số nhân khẩu của hộ nghèo."),
+        "near_poor_persons": serializers.IntegerField(help_text="Số nhân khẩu của hộ cận nghèo."),
+        "poor_persons_rate": serializers.FloatField(allow_null=True, help_text="Tỷ lệ nhân khẩu hộ nghèo trên số nhân khẩu (%)."),
+        "near_poor_persons_rate": serializers.FloatField(allow_null=True, help_text="Tỷ lệ nhân khẩu hộ cận nghèo trên số nhân khẩu (%)."),
         "poor": serializers.IntegerField(help_text="Số hộ nghèo."),
         "near_poor": serializers.IntegerField(help_text="Số hộ cận nghèo."),
         "poor_rate": serializers.FloatField(allow_null=True, help_text="Tỷ lệ hộ nghèo (%, 2 chữ số thập phân)."),
@@ -80,7 +88,9 @@ def poverty_statistics(*, user, params: dict) -> dict:
         year=year, unit_ids=scope.unit_ids, basis=params.get("basis") or selectors.OFFICIAL,
         ethnic_minority_only=bool(params.get("ethnic_minority_only")), area=params.get("area") or None, user=user,
     )
-    keys = ("households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty", "newly_poor", "fell_back_poor")
+    keys = ("households", "resident_households", "resident_persons", "persons", "reviewed_households", "poor", "near_poor",
+            "poor_rate", "near_poor_rate", "poor_persons", "near_poor_persons", "poor_persons_rate", "near_poor_persons_rate",
+            "escaped_poverty", "newly_poor", "fell_back_poor")
     unit = scope.unit
     return {
         "year": year,

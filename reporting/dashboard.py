@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import Role
 from accounts.permissions import has_role, role_required
@@ -35,6 +35,7 @@ from .selectors import CURRENT, OFFICIAL
 ALL_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.PROVINCE_VIEWER, Role.ADMIN)
 # Who may open the household list a village or category links to (households.views.REGISTRY_READERS).
 REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
+NEITHER = gettext_noop("Không nghèo, không cận nghèo")
 
 
 class DashboardFilters(forms.Form):
@@ -303,16 +304,14 @@ class Dashboard:
             "support": self.section_support,
             "funds": self.section_funds,
         }
-        # One scan of the year, the year before and the year under review gives the summary, the rates by unit, the
-        # movements and the review's progress; one more gives the earlier years of the trend.
-        cube_years = sorted({self.year - 1, self.year, self.activity_year})
-        self.cube = selectors.review_cube(years=cube_years, by=self.by, **self._filters)
-        earlier = [y for y in self.trend_years if y < self.year - 1]
+        # One scan of the household-year rows of the trend's years gives the summary, the rates by unit, the
+        # movements and the trend.
         needs_trend = only is None or only in ("units", "trend")
+        cube_years = self.trend_years if needs_trend else [self.year]
+        self.units.prepare(cube_years)
+        self.cube = selectors.status_cube(years=cube_years, by=self.by, units=self.units, **self.common)
         if needs_trend:
-            rows = self.cube + (selectors.review_cube(years=earlier, basis=self.basis, measures=selectors.SUMMARY_MEASURES,
-                                                      **self._filters) if earlier else [])
-            self.trend = selectors.poverty_trend(years=self.trend_years, rows=rows, **self.common)
+            self.trend = selectors.poverty_trend(years=self.trend_years, rows=self.cube, units=self.units, **self.common)
             self.current = self.trend[-1]
             self.previous = self.trend[-2] if len(self.trend) > 1 and self.trend[-2]["has_data"] else None
             self.targets = selectors.reduction_targets(unit=self.scope.unit if self.scope.is_commune else None)
@@ -395,8 +394,10 @@ class Dashboard:
                 (charts.number(cur["fell_back_poor"]), gettext("tái nghèo"), self.category_url(change=Change.FELL_BACK_POOR)),
             ],
         })
-        cards.append({"key": "households", "label": gettext("Số hộ được tính"), "value": charts.number(cur["households"]),
-                      "delta": {"text": gettext(selectors.BASES[self.basis]), "css": "muted"}})
+        cards.append({"key": "households", "label": gettext("Số hộ dân cư"), "value": charts.number(cur["households"]),
+                      "small": gettext("hộ · %(persons)s nhân khẩu") % {"persons": charts.number(cur["persons"])},
+                      "delta": {"text": gettext("%(reviewed)s hộ được rà soát trong năm · %(basis)s") % {
+                          "reviewed": charts.number(cur["reviewed_households"]), "basis": gettext(selectors.BASES[self.basis])}, "css": "muted"}})
         lag = getattr(self, "lagging", None)
         if lag and lag["target"] is not None and lag["of"]:
             cards.append({"key": "lagging", "label": gettext("%(capitalize)s giảm chưa đạt %(number)s điểm") % {"capitalize": lag['noun'].capitalize(), "number": charts.number(lag['target'], 0)},
@@ -520,37 +521,40 @@ class Dashboard:
         return Section("trend", title, chart, [table], note=note)
 
     def section_movements(self) -> Section:
-        m = selectors.movements(year=self.year, rows=self.cube, **self.common)
+        m = selectors.movements(year=self.year, rows=self.cube, units=self.units, **self.common)
         c, p, n = m["changes"], m["poor"], m["near_poor"]
+        pp, np_ = m["persons"]["poor"], m["persons"]["near_poor"]
         title = gettext("Biến động hộ nghèo, hộ cận nghèo năm %(year)s") % {"year": self.year}
         kinds = [
-            (Change.ESCAPED_POVERTY, gettext("Thoát nghèo"), charts.TARGET),
-            (Change.ESCAPED_NEAR_POVERTY, gettext("Thoát cận nghèo"), "#4f9a5f"),
-            (Change.NEWLY_POOR, gettext("Hộ nghèo phát sinh"), charts.POOR),
-            (Change.FELL_BACK_POOR, gettext("Tái nghèo"), "#7a1a12"),
-            (Change.NEAR_POOR_TO_POOR, gettext("Cận nghèo thành nghèo"), "#d0574f"),
-            (Change.NEWLY_NEAR_POOR, gettext("Cận nghèo phát sinh"), charts.NEAR_POOR),
-            (Change.FELL_BACK_NEAR_POOR, gettext("Tái cận nghèo"), "#9a6200"),
+            (Change.ESCAPED_POVERTY, gettext("Thoát nghèo"), charts.TARGET, p["escaped_to_near_poor"] + p["escaped_above_near_poor"]),
+            (Change.ESCAPED_NEAR_POVERTY, gettext("Thoát cận nghèo"), "#4f9a5f", n["escaped"]),
+            (Change.NEWLY_POOR, gettext("Hộ nghèo phát sinh"), charts.POOR, p["newly_poor"]),
+            (Change.FELL_BACK_POOR, gettext("Tái nghèo"), "#7a1a12", p["fell_back"]),
+            (Change.NEAR_POOR_TO_POOR, gettext("Cận nghèo thành nghèo"), "#d0574f", p["near_poor_to_poor"]),
+            (Change.NEWLY_NEAR_POOR, gettext("Cận nghèo phát sinh"), charts.NEAR_POOR, n["newly_near_poor"]),
+            (Change.FELL_BACK_NEAR_POOR, gettext("Tái cận nghèo"), "#9a6200", n["fell_back"]),
         ]
-        chart_rows = [{"label": label, "value": c.get(code, 0), "color": color, "href": self.category_url(change=code)} for code, label, color in kinds]
+        chart_rows = [{"label": label, "value": value, "color": color, "href": self.category_url(change=code)} for code, label, color, value in kinds]
         chart = charts.bar_chart(chart_rows, cid="movements", title=title, digits=0, suffix=gettext(" hộ"))
-        table = Table("movements", title, [Column(gettext("Biến động")), Column(gettext("Hộ nghèo"), "int"), Column(gettext("Hộ cận nghèo"), "int")])
-        for label, a, b in [
-            (gettext("Đầu năm (cuối năm %(value)s)") % {"value": self.year - 1}, p["start"], n["start"]),
-            (gettext("Không thay đổi"), p["stayed"], n["stayed"]),
-            (gettext("Thoát nghèo, thành hộ cận nghèo"), p["escaped_to_near_poor"], None),
-            (gettext("Thoát nghèo, trên chuẩn cận nghèo"), p["escaped_above_near_poor"], None),
-            (gettext("Thoát cận nghèo"), None, n["escaped"]),
-            (gettext("Hộ cận nghèo thành hộ nghèo"), p["near_poor_to_poor"], n["to_poor"]),
-            (gettext("Hộ nghèo thành hộ cận nghèo"), None, n["from_poor"]),
-            (gettext("Tái nghèo, tái cận nghèo"), p["fell_back"], n["fell_back"]),
-            (gettext("Phát sinh mới"), p["newly_poor"], n["newly_near_poor"]),
-            (gettext("Tăng khác (rà soát lần đầu: chuyển đến, tách hộ)"), p["other_increase"], n["other_increase"]),
-            (gettext("Giảm khác (không còn được rà soát: chuyển đi, nhập hộ)"), p["other_decrease"], n["other_decrease"]),
+        table = Table("movements", title, [
+            Column(gettext("Cột")), Column(gettext("Biến động")), Column(gettext("Hộ nghèo"), "int"), Column(gettext("Nhân khẩu hộ nghèo"), "int"),
+            Column(gettext("Hộ cận nghèo"), "int"), Column(gettext("Nhân khẩu hộ cận nghèo"), "int"),
+        ])
+        for col, label, key_p, key_n in [
+            ("1", gettext("Đầu năm (cuối năm %(value)s)") % {"value": self.year - 1}, "start", "start"),
+            ("2", gettext("Giảm: hộ nghèo thành hộ cận nghèo / hộ cận nghèo thành hộ nghèo"), "escaped_to_near_poor", "to_poor"),
+            ("3", gettext("Giảm: thoát nghèo trên chuẩn cận nghèo / thoát cận nghèo"), "escaped_above_near_poor", "escaped"),
+            ("4", gettext("Giảm khác (chuyển đi, nhập hộ, không còn hộ; nhân khẩu chết, chuyển đi)"), "other_decrease", "other_decrease"),
+            ("5", gettext("Tăng: hộ cận nghèo thành hộ nghèo / hộ nghèo thành hộ cận nghèo"), "near_poor_to_poor", "from_poor"),
+            ("6", gettext("Tăng: tái nghèo / tái cận nghèo"), "fell_back", "fell_back"),
+            ("7", gettext("Tăng: phát sinh mới"), "newly_poor", "newly_near_poor"),
+            ("8", gettext("Tăng khác (chuyển đến, tách hộ; nhân khẩu sinh, chuyển đến)"), "other_increase", "other_increase"),
         ]:
-            table.add(label, a, b)
-        table.set_total(gettext("Cuối năm %(year)s") % {"year": self.year}, p["end"], n["end"])
+            table.add(col, label, p[key_p], pp[key_p], n[key_n], np_[key_n])
+        table.set_total("9", gettext("Cuối năm %(year)s = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8") % {"year": self.year}, p["end"], pp["end"], n["end"], np_["end"])
         note = (gettext("Ra vào lại (tái nghèo, tái cận nghèo): %(number)s hộ — Kế hoạch mục IV.13 yêu cầu phát hiện hộ ra vào để hưởng chính sách.") % {"number": charts.number(m['rotating'])})
+        if m["line_change"]:
+            note += " " + gettext("Cột 4 và 8 gồm %(number)s hộ đổi phân loại chỉ vì nơi ở chuyển từ chuẩn thành thị sang chuẩn nông thôn (không tính là thoát nghèo hay phát sinh).") % {"number": charts.number(m["line_change"])}
         return Section("movements", title, chart, [table], note=note)
 
     def section_deprivations(self) -> Section:
@@ -582,7 +586,7 @@ class Dashboard:
     def section_progress(self) -> Section:
         p = selectors.review_progress(
             year=self.activity_year, unit_ids=self.scope.unit_ids, ethnic_minority_only=self.em, area=self.area or None,
-            by=self.by, structure=CURRENT, user=self.user, units=self.units, rows=self.cube,
+            by=self.by, structure=CURRENT, user=self.user, units=self.units,
         )
         title = gettext("Tiến độ rà soát năm %(activity_year)s") % {"activity_year": self.activity_year}
         steps = [("confirmed", gettext("Huyện đã xác nhận"), "#185c28"), ("recognised", gettext("Xã đã công nhận"), "#4f9a5f"),
@@ -744,26 +748,33 @@ class HouseholdFilters(forms.Form):
 
 @role_required(*REGISTRY_READERS)
 def dashboard_households(request):
-    """The households behind a figure of the dashboard (a category, a village), with the dashboard's filters: the
-    reviews of the year that the figure counted, in the user's scope, 50 a page."""
+    """The households behind a figure of the dashboard (a category, a change, a village), with the dashboard's
+    filters: the resident households the figure counted at the end of the year, in the user's scope, 50 a page."""
     from django.core.paginator import Paginator
 
     dash = Dashboard(request)
     form = HouseholdFilters(request.GET)
     wanted = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.reviews(year=dash.year, unit_ids=dash.scope.unit_ids, basis=dash.basis, ethnic_minority_only=dash.em,
-                           area=dash.area or None, user=dash.user)
+    suffix = "o" if dash.basis == OFFICIAL else "w"
+    qs = selectors.listed(year=dash.year, unit_ids=dash.scope.unit_ids, basis=dash.basis, ethnic_minority_only=dash.em,
+                          area=dash.area or None, classification=None, user=dash.user)
     labels = []
     if wanted.get("classification"):
-        qs = qs.filter(classification=wanted["classification"])
+        qs = qs.filter(**{f"status_{suffix}": wanted["classification"] if wanted["classification"] in (Classification.POOR, Classification.NEAR_POOR) else ""})
         labels.append(gettext(Classification(wanted["classification"]).label))
     if wanted.get("change"):
-        qs = qs.filter(change=wanted["change"])
+        qs = qs.filter(**{f"change_{suffix}": wanted["change"]})
         labels.append(gettext(Change(wanted["change"]).label))
     if wanted.get("village"):
         qs = qs.filter(village_id=wanted["village"])
-    qs = qs.select_related("household", "village", "commune").order_by("commune__name", "village__name", "household__code")
+    qs = qs.select_related("household", "village", "commune", f"source_{suffix}").order_by("commune__name", "village__name", "household__code")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    statuses = {"poor": Classification.POOR.label, "near_poor": Classification.NEAR_POOR.label}
+    for r in page.object_list:
+        r.status_label = gettext(statuses.get(getattr(r, f"status_{suffix}"), NEITHER))
+        change = getattr(r, f"change_{suffix}")
+        r.change_label = gettext(Change(change).label) if change else ""
+        r.source = getattr(r, f"source_{suffix}")
     village = page.object_list[0].village if wanted.get("village") and page.object_list else None
     if village is not None:
         labels.append(village.name)

@@ -28,7 +28,9 @@ def commune_figures(*, commune, year: int, first_year: int) -> list[dict[str, An
     m = selectors.movements(year=year, unit_ids=ids)
     em = s["ethnic_minority"]
     out = [
-        _fig("households", "Tổng số hộ được rà soát (kết quả chính thức)", s["households"]),
+        _fig("households", "Tổng số hộ dân cư (ngày 31/12)", s["households"]),
+        _fig("persons", "Tổng số nhân khẩu", s["persons"]),
+        _fig("reviewed", "Số hộ được rà soát trong năm", s["reviewed_households"]),
         _fig("poor_start", "Hộ nghèo đầu năm", m["poor"]["start"]),
         _fig("poor_escaped", "Hộ thoát nghèo trong năm", m["poor"]["escaped_to_near_poor"] + m["poor"]["escaped_above_near_poor"]),
         _fig("poor_fell_back", "Hộ tái nghèo", m["poor"]["fell_back"]),

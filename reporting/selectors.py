@@ -6,11 +6,9 @@ reports (`reporting.excel`) all read these functions, so the page, the API and t
 Conventions shared by every function here:
 
 - Keyword-only arguments; plain dicts and lists come back (JSON-ready: ints, floats, strings, None).
-- Every figure is an aggregate computed by the database (``COUNT(...) FILTER (WHERE ...)`` grouped by year, state,
-  classification, commune or village: `review_cube`); Python only adds up and re-keys a few hundred aggregate rows,
-  never loops over households. A page computes one cube and hands it to several selectors (`rows=`).
-- Province scale: the cube is the one place that reads `AnnualReview`; a summary table (the same counters kept per
-  year, commune, village and state, refreshed when reviews change) would replace that one query.
+- Every figure is an aggregate computed by the database: the household-year cube (`status_cube`, `reporting.cube`)
+  grouped by year, place, status and change; Python only adds up and re-keys a few hundred aggregate rows, never
+  loops over households. A page computes one cube and hands it to several selectors (`rows=`).
 - The filters are the same everywhere:
   ``year`` (the review year), ``unit_ids`` (ids of commune-level units whose reviews count, ``None`` for the whole
   program area: build it with `statistics_scope`), ``basis`` (``"official"``: only reviews the commune chairman
@@ -20,9 +18,13 @@ Conventions shared by every function here:
 - ``structure`` decides how reviews are grouped by commune: ``"historical"`` by the unit that made the review (as
   reported at the time: 30 units before 1 July 2025, 10 communes after), ``"current"`` by the unit in force today
   that it became (comparable across the 2025 reform).
-- A household is counted in its review of the year: ``households`` is the number of households reviewed
-  (one review per household and year). Rates are percentages with 2 decimals, ``None`` when nothing is counted.
-  Rate = households in the category ÷ all households × 100 (Circular 07/2021/TT-BLĐTBXH, summary tables).
+- A year's figures are about every household living in the unit on the year's reference date (31 December), from
+  the registry, not about the households reviewed (Decision 24/2021/QĐ-TTg reviews the households on the lists and
+  those that applied; every other resident household is neither poor nor near-poor): `households` and `persons`
+  are the resident households and persons, the denominators of every rate (DOMAIN.md §3: "Rate = households in the
+  category ÷ all resident households × 100"). A household's status is that of its latest review counted on the
+  basis (`households.household_years`); the counts come from the household-year cube (`reporting.cube`).
+  Rates are percentages with 2 decimals, ``None`` when nothing is counted.
 """
 from __future__ import annotations
 
@@ -48,12 +50,17 @@ from households.models import (
     Classification,
     Household,
     HouseholdStatus,
+    HouseholdYear,
     Indicator,
     Level,
     PovertyCause,
+    PovertyStandard,
     ReviewState,
 )
 from households.selectors import unit_lineage_ids
+from households.structure import images_from
+
+from . import cube
 
 Basis = Literal["official", "working"]
 Structure = Literal["historical", "current"]
@@ -148,31 +155,6 @@ def reviews(
 
 OFFICIAL_SET = frozenset(str(s) for s in OFFICIAL_STATES)
 
-
-def _count(**where: Any) -> Count:
-    return Count("id", filter=Q(**where)) if where else Count("id")
-
-
-# Every count is taken from a small "cube": the reviews grouped by year, standard, state and classification (and by
-# commune or village), each group with these counters — one query whatever the number of households, a few dozen to
-# a few hundred rows that `tally` adds up. One cube serves several figures of a page (summary, rates by commune,
-# movements, review progress), so a page reads each year's reviews once; the `state` of each group lets a figure
-# count official reviews only or every review. Each counter costs the database one test per review, so the
-# classification is a grouping column rather than a counter.
-CUBE_FIELDS = ("year", "standard_id", "state", "classification")
-MEASURES: dict[str, Count] = {
-    "households": _count(),
-    "em_households": _count(ethnic_minority=True),
-    "no_working_capacity": _count(no_working_capacity=True),
-    "person_of_merit": _count(person_of_merit=True),
-    "em_escaped_poverty": _count(ethnic_minority=True, change=Change.ESCAPED_POVERTY),
-    "em_newly_poor": _count(ethnic_minority=True, change=Change.NEWLY_POOR),
-    "em_fell_back_poor": _count(ethnic_minority=True, change=Change.FELL_BACK_POOR),
-    # The movement tables (forms 2 and 3): every change, and where last year's poor and near-poor went.
-    **{f"ch_{c.value}": _count(change=c.value) for c in Change},
-    "prev_poor": _count(previous_classification=POOR),
-    "prev_near": _count(previous_classification=NEAR_POOR),
-}
 COUNT_KEYS = ("households", "poor", "near_poor", "escaped_poverty", "newly_poor", "fell_back_poor")
 GROUP_KEYS = (
     "poor_without_working_capacity",
@@ -180,100 +162,135 @@ GROUP_KEYS = (
     "near_poor_without_working_capacity",
     "near_poor_with_person_of_merit",
 )
-# What a summary row needs (ask only for the counters a figure uses).
-SUMMARY_MEASURES = (
-    "households", "em_households", "no_working_capacity", "person_of_merit", "em_escaped_poverty", "em_newly_poor",
-    "em_fell_back_poor", f"ch_{Change.ESCAPED_POVERTY.value}", f"ch_{Change.NEWLY_POOR.value}",
-    f"ch_{Change.FELL_BACK_POOR.value}",
-)
-TALLY_KEYS = (
-    *MEASURES, "poor", "near_poor", "em_poor", "em_near_poor", *GROUP_KEYS, "escaped_poverty", "newly_poor",
-    "fell_back_poor", "prev_poor_to_poor", "prev_poor_to_near", "prev_near_to_near", "prev_near_to_poor",
-    "poor_stayed", "poor_first", "near_stayed", "near_first",
-)
 
 
-def review_cube(
+def _scope_ids(unit_ids: Iterable[int] | None, user) -> frozenset[int] | None:
+    """The commune-level units whose households count: `unit_ids` within what `user` may see (None: all)."""
+    ids = frozenset(unit_ids) if unit_ids is not None else None
+    if user is not None:
+        allowed = commune_ids(user)
+        if allowed is not None:
+            ids = allowed if ids is None else ids & allowed
+    return ids
+
+
+def _wide(ids: frozenset[int] | None, units: "UnitIndex | None" = None) -> frozenset[int] | None:
+    """The units of `ids` and every unit they took over (a household's unit of the year before may be one)."""
+    if ids is None:
+        return None
+    edges: dict[int, list[int]] = defaultdict(list)
+    for pred, succs in (units if units is not None else UnitIndex()).edges.items():
+        for succ in succs:
+            edges[succ].append(pred)
+    found, todo = set(ids), list(ids)
+    while todo:
+        for pred in edges.get(todo.pop(), []):
+            if pred not in found:
+                found.add(pred)
+                todo.append(pred)
+    return frozenset(found)
+
+
+def status_cube(
     *,
     years: Iterable[int],
     unit_ids: Iterable[int] | None = None,
-    basis: Basis | None = None,
-    ethnic_minority_only: bool = False,
-    area: str | None = None,
+    basis: Basis = OFFICIAL,
     by: GroupBy | None = None,
     user=None,
-    measures: Iterable[str] | None = None,
+    units: "UnitIndex | None" = None,
+    **_ignored: Any,
 ) -> list[dict[str, Any]]:
-    """Review counters (`MEASURES`, or only `measures`) grouped by year, standard and state (and `commune_id` or
-    `village_id` with `by`).
-
-    One query. `basis=None` keeps every state (the `state` field lets each figure pick official or working
-    reviews afterwards). Pass the rows as `rows=` to the selectors below to compute several figures from one scan;
-    they must have been fetched with the same `unit_ids`, `ethnic_minority_only`, `area` and `user`, and with the
-    counters the figure needs (`SUMMARY_MEASURES` for summaries, trends and rates by unit; all for movements).
-    """
-    qs = reviews(years=years, unit_ids=unit_ids, basis=basis or WORKING, ethnic_minority_only=ethnic_minority_only,
-                 area=area, user=user)
-    fields = CUBE_FIELDS + ((f"{by}_id",) if by else ())
-    wanted = MEASURES if measures is None else {k: MEASURES[k] for k in measures}
-    return list(qs.values(*fields).annotate(**wanted).order_by())
+    """The household-year cube (`reporting.cube.status_cube`) of `years` in the scope, on `basis` (one query, plus
+    one for the successor table when the scope is not the whole area). Pass it as `rows=` to the selectors below to
+    compute several figures of a page from one scan; it must have been fetched with the same scope, basis and, for
+    figures by village, `by="village"`."""
+    _check(basis=basis, area=None)
+    ids = _scope_ids(unit_ids, user)
+    return cube.status_cube(years=years, basis=basis, wide_ids=_wide(ids, units), by=by)
 
 
-def _pick(rows: Iterable[dict[str, Any]], *, basis: str, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """The cube rows of `years` that count on `basis`."""
-    wanted = set(years) if years is not None else None
-    return [
-        r for r in rows
-        if (wanted is None or r["year"] in wanted) and (basis != OFFICIAL or r["state"] in OFFICIAL_SET)
-    ]
+class _Keys:
+    """Which table row each side of a cube row belongs to, for one year: the scope test and the grouping key."""
+
+    def __init__(self, *, year: int, ids: frozenset[int] | None, by: GroupBy | None, structure: str, units: UnitIndex | None) -> None:
+        self.ids, self.by, self.structure = ids, by, structure
+        self.units = units if units is not None else (UnitIndex() if (by == "commune" or ids is not None) else None)
+        self.then = self.units.image_on(reference_date(year)) if self.units is not None else {}
+        self.now_image = self.units.successor if (self.units is not None and structure == CURRENT) else None
+
+    def _in_now(self, r: dict[str, Any]) -> bool:
+        return self.ids is None or r["commune_id"] in self.ids
+
+    def _in_prev(self, r: dict[str, Any]) -> bool:
+        p = r["prev_commune_id"]
+        return self.ids is None or p in self.ids or self.then.get(p) in self.ids
+
+    def key_now(self, r: dict[str, Any]) -> Any:
+        if not self._in_now(r):
+            return None
+        if self.by is None:
+            return "all"
+        if self.by == "village":
+            return r["village_id"] or "none"
+        c = r["commune_id"]
+        return self.now_image.get(c, c) if self.now_image is not None else c
+
+    def key_prev(self, r: dict[str, Any]) -> Any:
+        if not self._in_prev(r):
+            return None
+        if self.by is None:
+            return "all"
+        if self.by == "village":
+            return r["prev_village_id"] or "none"
+        c = r["prev_commune_id"]
+        if self.now_image is not None:
+            return self.now_image.get(c, c)
+        return self.then.get(c, c)
 
 
-def tally(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """The counts of a summary row and of the movement tables (`TALLY_KEYS`) added up over cube rows (already
-    picked by year and basis)."""
-    c = dict.fromkeys(TALLY_KEYS, 0)
-    stayed, first = f"ch_{Change.STAYED.value}", f"ch_{Change.FIRST_REVIEW.value}"
-    for r in rows:
-        for k in MEASURES:
-            value = r.get(k)
-            if value:
-                c[k] += value
-        cls = r["classification"]
-        if cls == POOR:
-            c["poor"] += r["households"]
-            c["em_poor"] += r.get("em_households") or 0
-            c["poor_without_working_capacity"] += r.get("no_working_capacity") or 0
-            c["poor_with_person_of_merit"] += r.get("person_of_merit") or 0
-            c["prev_poor_to_poor"] += r.get("prev_poor") or 0
-            c["prev_near_to_poor"] += r.get("prev_near") or 0
-            c["poor_stayed"] += r.get(stayed) or 0
-            c["poor_first"] += r.get(first) or 0
-        elif cls == NEAR_POOR:
-            c["near_poor"] += r["households"]
-            c["em_near_poor"] += r.get("em_households") or 0
-            c["near_poor_without_working_capacity"] += r.get("no_working_capacity") or 0
-            c["near_poor_with_person_of_merit"] += r.get("person_of_merit") or 0
-            c["prev_poor_to_near"] += r.get("prev_poor") or 0
-            c["prev_near_to_near"] += r.get("prev_near") or 0
-            c["near_stayed"] += r.get(stayed) or 0
-            c["near_first"] += r.get(first) or 0
-    c["escaped_poverty"] = c[f"ch_{Change.ESCAPED_POVERTY.value}"]
-    c["newly_poor"] = c[f"ch_{Change.NEWLY_POOR.value}"]
-    c["fell_back_poor"] = c[f"ch_{Change.FELL_BACK_POOR.value}"]
-    return c
+def _figures(
+    rows: list[dict[str, Any]], *, year: int, ids: frozenset[int] | None, by: GroupBy | None, structure: str,
+    units: UnitIndex | None, ethnic_minority_only: bool = False, area: str | None = None,
+) -> dict[Any, dict[str, Any]]:
+    keys = _Keys(year=year, ids=ids, by=by, structure=structure, units=units)
+    return cube.tally((r for r in rows if r["year"] == year), key_now=keys.key_now, key_prev=keys.key_prev,
+                      ethnic_minority_only=ethnic_minority_only, area=area or None)
 
 
-def _summary_row(counts: dict[str, Any]) -> dict[str, Any]:
-    """Tallied counts → the summary shape: counts, rates, and the same for ethnic-minority households."""
-    row: dict[str, Any] = {k: counts.get(k) or 0 for k in COUNT_KEYS}
-    row["poor_rate"] = rate(row["poor"], row["households"])
-    row["near_poor_rate"] = rate(row["near_poor"], row["households"])
+def _summary_row(block: dict[str, Any], em: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A tallied table row → the summary shape: resident households and persons, counts and rates, the groups,
+    the year's escapes and new entries, last year's figures of the same households' units, and the same for
+    ethnic-minority households (`em`: the row tallied with the ethnic-minority filter)."""
+    poor_m, near_m = cube.movement_table(block, "poor"), cube.movement_table(block, "near_poor")
+    row: dict[str, Any] = {
+        "households": block["households"],
+        "resident_households": block["households"],
+        "persons": block["persons"],
+        "resident_persons": block["persons"],
+        "reviewed_households": block["reviewed"],
+        "poor": block["poor"],
+        "near_poor": block["near_poor"],
+        "poor_persons": block["poor_persons"],
+        "near_poor_persons": block["near_poor_persons"],
+        "poor_rate": rate(block["poor"], block["households"]),
+        "near_poor_rate": rate(block["near_poor"], block["households"]),
+        "poor_persons_rate": rate(block["poor_persons"], block["persons"]),
+        "near_poor_persons_rate": rate(block["near_poor_persons"], block["persons"]),
+        "escaped_poverty": poor_m["escaped_to_near_poor"] + poor_m["escaped_above_near_poor"],
+        "escaped_near_poverty": near_m["escaped"],
+        "newly_poor": poor_m["newly_poor"],
+        "fell_back_poor": poor_m["fell_back"],
+        "start_households": block["prev_households"],
+        "start_poor": poor_m["start"],
+        "start_near_poor": near_m["start"],
+        "start_poor_rate": rate(poor_m["start"], block["prev_households"]),
+        "start_near_poor_rate": rate(near_m["start"], block["prev_households"]),
+    }
     for k in GROUP_KEYS:
-        row[k] = counts.get(k) or 0
-    em = {k: counts.get(f"em_{k}") or 0 for k in COUNT_KEYS}
-    em["poor_rate"] = rate(em["poor"], em["households"])
-    em["near_poor_rate"] = rate(em["near_poor"], em["households"])
-    row["ethnic_minority"] = em
+        row[k] = block[k]
+    if em is not None:
+        row["ethnic_minority"] = {k: v for k, v in _summary_row(em).items() if k != "ethnic_minority"}
     return row
 
 
@@ -284,37 +301,6 @@ def reference_date(year: int) -> dt.date:
     """The day a unit code is read on for a review year: the end of the year, after the review (1 Sep–14 Dec,
     Decision 24/2021/QĐ-TTg Art. 4): 2024's reviews of Hồng Sơn and 2025's of the ten new communes resolve."""
     return dt.date(year, 12, 31)
-
-
-def _successors(units: dict[int, dict[str, Any]], *, on: dt.date) -> dict[int, int]:
-    """Each commune-level unit id → the unit in force on `on` it is or became: `households.structure.successor_map`
-    (helper "merge"), with a local walk over the successor table where that module is absent."""
-    try:
-        from households.structure import successor_map as structure_successors
-    except ImportError:  # pragma: no cover - the structure module ships with the merger tool
-        structure_successors = None
-    if structure_successors is not None:
-        return dict(structure_successors(on))
-    nexts: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
-    through = AdministrativeUnit.successors.through
-    for pred, succ in through.objects.filter(
-        from_administrativeunit__level=Level.COMMUNE, to_administrativeunit__level=Level.COMMUNE
-    ).values_list("from_administrativeunit_id", "to_administrativeunit_id"):
-        if succ in units:
-            nexts[pred].append((units[succ]["valid_from"], succ))
-
-    def in_force(uid: int) -> bool:
-        u = units[uid]
-        return u["valid_from"] <= on and (u["valid_to"] is None or on <= u["valid_to"])
-
-    result: dict[int, int] = {}
-    for uid in units:
-        current, seen = uid, set()
-        while not in_force(current) and current not in seen and nexts.get(current):
-            seen.add(current)
-            current = min(nexts[current])[1]
-        result[uid] = current
-    return result
 
 
 class UnitIndex:
@@ -331,16 +317,38 @@ class UnitIndex:
                 "id", "code", "name", "short_name", "area", "extremely_difficult", "valid_from", "valid_to"
             )
         }
-        self._successor: dict[int, int] | None = None
+        self._images: dict[dt.date, dict[int, int]] = {}
+        self._edges: dict[int, list[int]] | None = None
         self._difficult_parts: dict[int, list[str]] | None = None
         self._villages: dict[Any, dict[str, Any]] = {None: dict(NO_VILLAGE)}
 
     @property
     def successor(self) -> dict[int, int]:
         """Each unit → the unit in force on `on` it became (two more queries, the first time only)."""
-        if self._successor is None:
-            self._successor = _successors(self.units, on=self.on)
-        return self._successor
+        return self.image_on(self.on)
+
+    @property
+    def edges(self) -> dict[int, list[int]]:
+        """Each commune-level unit → the units that succeeded it (one query, the first time only)."""
+        if self._edges is None:
+            through = AdministrativeUnit.successors.through
+            edges: dict[int, list[int]] = defaultdict(list)
+            for pred, succ in through.objects.filter(
+                from_administrativeunit__level=Level.COMMUNE, to_administrativeunit__level=Level.COMMUNE
+            ).values_list("from_administrativeunit_id", "to_administrativeunit_id"):
+                edges[pred].append(succ)
+            self._edges = dict(edges)
+        return self._edges
+
+    def image_on(self, on: dt.date) -> dict[int, int]:
+        """Each unit → the unit in force on another date that it is or became (a year's structure; no query once the
+        successor table was read)."""
+        if on not in self._images:
+            self._images[on] = images_from(self.units, self.edges, on)
+        return self._images[on]
+
+    def prepare(self, years: Iterable[int]) -> None:
+        """Kept for callers that announce the years they will ask for; the structures are computed in memory."""
 
     @property
     def difficult_parts(self) -> dict[int, list[str]]:
@@ -524,6 +532,12 @@ def years_with_reviews(*, unit_ids: Iterable[int] | None = None, user=None) -> d
 # --- poverty counts and rates ---------------------------------------------------------------------------
 
 
+def _rows_for(rows, *, years, unit_ids, basis, by, user):
+    if rows is None:
+        rows = status_cube(years=years, unit_ids=unit_ids, basis=basis, by=by, user=user)
+    return rows
+
+
 def poverty_summary(
     *,
     year: int,
@@ -533,20 +547,24 @@ def poverty_summary(
     area: str | None = None,
     user=None,
     rows: list[dict[str, Any]] | None = None,
+    units: UnitIndex | None = None,
 ) -> dict[str, Any]:
-    """Households, poor and near-poor counts and rates for one year, with the ethnic-minority block (one query).
+    """The year's figures for the scope (one query; none with `rows`, a `status_cube` of the same scope and basis).
 
-    {"year", "basis", "households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty",
-     "newly_poor", "fell_back_poor", "poor_without_working_capacity", "poor_with_person_of_merit",
-     "near_poor_without_working_capacity", "near_poor_with_person_of_merit",
-     "ethnic_minority": {"households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty",
-                         "newly_poor", "fell_back_poor"}}
+    {"year", "basis", "households" (= "resident_households"), "persons" (= "resident_persons"),
+     "reviewed_households", "poor", "near_poor", "poor_persons", "near_poor_persons", "poor_rate", "near_poor_rate",
+     "poor_persons_rate", "near_poor_persons_rate", "escaped_poverty", "escaped_near_poverty", "newly_poor",
+     "fell_back_poor", "start_households", "start_poor", "start_near_poor", "start_poor_rate",
+     "start_near_poor_rate", the four groups (`GROUP_KEYS`), "ethnic_minority": {the same, ethnic-minority
+     households only}}
     """
     _check(basis=basis, area=area)
-    if rows is None:
-        rows = review_cube(years=[year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
-                           user=user, measures=SUMMARY_MEASURES)
-    return {"year": year, "basis": basis, **_summary_row(tally(_pick(rows, basis=basis, years=[year])))}
+    ids = _scope_ids(unit_ids, user)
+    rows = _rows_for(rows, years=[year], unit_ids=unit_ids, basis=basis, by=None, user=user)
+    common = {"year": year, "ids": ids, "by": None, "structure": HISTORICAL, "units": units, "area": area}
+    block = _figures(rows, ethnic_minority_only=ethnic_minority_only, **common).get("all") or cube.add_up([])
+    em = _figures(rows, ethnic_minority_only=True, **common).get("all") or cube.add_up([])
+    return {"year": year, "basis": basis, **_summary_row(block, em)}
 
 
 def poverty_trend(
@@ -558,35 +576,41 @@ def poverty_trend(
     area: str | None = None,
     user=None,
     rows: list[dict[str, Any]] | None = None,
+    units: UnitIndex | None = None,
 ) -> list[dict[str, Any]]:
     """`poverty_summary` for each of `years` (one query), each with the change in points from the year before
-    (`poor_rate_change`, `near_poor_rate_change`, `ethnic_minority.poor_rate_change`), `has_data` and the
-    `standard_id` its reviews used (a change of standard breaks comparability)."""
+    (`poor_rate_change`, `near_poor_rate_change`, `ethnic_minority.poor_rate_change`: this year's rate against the
+    start of the year, last year's end over the same households' units), `has_data` (some household was reviewed)
+    and the `standard_id` of the year's reviews (a change of standard breaks comparability)."""
     _check(basis=basis, area=area)
     years = sorted(set(years))
-    if rows is None:
-        rows = review_cube(years=years, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
-                           user=user, measures=SUMMARY_MEASURES)
-    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in _pick(rows, basis=basis, years=years):
-        by_year[r["year"]].append(r)
-    result, before = [], None
+    ids = _scope_ids(unit_ids, user)
+    rows = _rows_for(rows, years=years, unit_ids=unit_ids, basis=basis, by=None, user=user)
+    spans = list(PovertyStandard.objects.values_list("pk", "first_year", "last_year"))
+    standards = {y: next((pk for pk, first, last in spans if first <= y <= last), None) for y in years}
+    result = []
     for y in years:
-        row = {"year": y, "basis": basis, **_summary_row(tally(by_year.get(y, [])))}
-        standards: dict[Any, int] = defaultdict(int)
-        for r in by_year.get(y, []):
-            standards[r["standard_id"]] += r["households"]
-        row["standard_id"] = max(standards, key=standards.get) if standards else None
-        row["has_data"] = row["households"] > 0
-        prev = before if before is not None and before["year"] == y - 1 and before["has_data"] else None
-        row["poor_rate_change"] = points(prev["poor_rate"], row["poor_rate"]) if prev else None
-        row["near_poor_rate_change"] = points(prev["near_poor_rate"], row["near_poor_rate"]) if prev else None
+        common = {"year": y, "ids": ids, "by": None, "structure": HISTORICAL, "units": units, "area": area}
+        block = _figures(rows, ethnic_minority_only=ethnic_minority_only, **common).get("all") or cube.add_up([])
+        em = _figures(rows, ethnic_minority_only=True, **common).get("all") or cube.add_up([])
+        row = {"year": y, "basis": basis, **_summary_row(block, em)}
+        row["standard_id"] = standards.get(y)
+        row["has_data"] = bool(row["households"]) and (row["poor"] + row["near_poor"] + row["reviewed_households"]) > 0
+        before = result[-1] if result and result[-1]["year"] == y - 1 and result[-1]["has_data"] else None
+        row["poor_rate_change"] = points(row["start_poor_rate"], row["poor_rate"]) if before else None
+        row["near_poor_rate_change"] = points(row["start_near_poor_rate"], row["near_poor_rate"]) if before else None
         row["ethnic_minority"]["poor_rate_change"] = (
-            points(prev["ethnic_minority"]["poor_rate"], row["ethnic_minority"]["poor_rate"]) if prev else None
+            points(row["ethnic_minority"]["start_poor_rate"], row["ethnic_minority"]["poor_rate"]) if before else None
         )
         result.append(row)
-        before = row
     return result
+
+
+def _describe(keys: Iterable[Any], *, by: GroupBy, structure: str, units: UnitIndex | None) -> dict[Any, dict[str, Any]]:
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    keys = list(keys)
+    plain = grouping.describe([None if k == "none" else k for k in keys])
+    return {k: plain[None if k == "none" else k] for k in keys}
 
 
 def poverty_by_unit(
@@ -602,39 +626,36 @@ def poverty_by_unit(
     user=None,
     rows: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """One summary row per commune (or village) for the year, with last year's rates for the same unit.
+    """One summary row per commune (or village) for the year, with the start of the year for the same unit.
 
     Each row: {"unit": {"id", "code", "name", "short_name", "area", "extremely_difficult", "difficult_parts", …},
-    the `poverty_summary` counts and rates, "previous": {"households", "poor", "poor_rate", "near_poor_rate",
-    "em_poor_rate"} or None, "poor_rate_change", "em_poor_rate_change"} — ordered by unit code (village name).
-    One query for the counts of both years (none with `rows`, a cube `by` the same unit); the unit names come from
-    `units` (or one to three queries).
+    the `poverty_summary` figures, "previous": {"households", "poor", "poor_rate", "near_poor_rate", "em_poor_rate"}
+    (the end of last year of the households' units then, re-keyed onto this row's unit) or None,
+    "poor_rate_change", "em_poor_rate_change"} — ordered by unit code (village name). One query (none with `rows`,
+    a cube `by` the same unit); the unit names come from `units` (or one to three queries).
     """
     _check(basis=basis, area=area)
-    grouping = _Grouping(by=by, structure=structure, units=units)
-    if rows is None:
-        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
-                           area=area, by=by, user=user, measures=SUMMARY_MEASURES)
-    grouped: dict[tuple[int, Any], list[dict[str, Any]]] = defaultdict(list)
-    for r in _pick(rows, basis=basis, years=[year - 1, year]):
-        grouped[(r["year"], grouping.key(r[grouping.field]))].append(r)
-    keys = {k for (y, k) in grouped if y == year}
-    info = grouping.describe(keys)
+    ids = _scope_ids(unit_ids, user)
+    units = units if units is not None else UnitIndex()
+    rows = _rows_for(rows, years=[year], unit_ids=unit_ids, basis=basis, by=by, user=user)
+    common = {"year": year, "ids": ids, "by": by, "structure": structure, "units": units, "area": area}
+    blocks = _figures(rows, ethnic_minority_only=ethnic_minority_only, **common)
+    ems = _figures(rows, ethnic_minority_only=True, **common)
+    keys = [k for k, b in blocks.items() if b["households"]]
+    info = _describe(keys, by=by, structure=structure, units=units)
     result = []
     for key in keys:
-        row = {"unit": info[key], **_summary_row(tally(grouped[(year, key)]))}
-        prev_counts = tally(grouped.get((year - 1, key), []))
-        if prev_counts["households"]:
-            prev = _summary_row(prev_counts)
+        row = {"unit": info[key], **_summary_row(blocks[key], ems.get(key) or cube.add_up([]))}
+        if row["start_households"]:
             row["previous"] = {
-                "households": prev["households"],
-                "poor": prev["poor"],
-                "poor_rate": prev["poor_rate"],
-                "near_poor_rate": prev["near_poor_rate"],
-                "em_poor_rate": prev["ethnic_minority"]["poor_rate"],
+                "households": row["start_households"],
+                "poor": row["start_poor"],
+                "poor_rate": row["start_poor_rate"],
+                "near_poor_rate": row["start_near_poor_rate"],
+                "em_poor_rate": row["ethnic_minority"]["start_poor_rate"],
             }
-            row["poor_rate_change"] = points(prev["poor_rate"], row["poor_rate"])
-            row["em_poor_rate_change"] = points(prev["ethnic_minority"]["poor_rate"], row["ethnic_minority"]["poor_rate"])
+            row["poor_rate_change"] = points(row["start_poor_rate"], row["poor_rate"])
+            row["em_poor_rate_change"] = points(row["ethnic_minority"]["start_poor_rate"], row["ethnic_minority"]["poor_rate"])
         else:
             row["previous"] = None
             row["poor_rate_change"] = None
@@ -647,44 +668,19 @@ def poverty_by_unit(
 # --- movements --------------------------------------------------------------------------------------------
 
 
-def _movement(rows: Iterable[dict[str, Any]], *, year: int) -> dict[str, Any]:
-    """The movement tables (forms 2 and 3) from cube rows of this year and the last (picked by basis)."""
-    rows = list(rows)
-    now = tally(r for r in rows if r["year"] == year)
-    before = tally(r for r in rows if r["year"] == year - 1)
-    changes = {c.value: now[f"ch_{c.value}"] for c in Change}
-    poor = {
-        "start": before["poor"],
-        "stayed": now["poor_stayed"],
-        "escaped_to_near_poor": now["prev_poor_to_near"],
-        "escaped_above_near_poor": now["prev_poor"] - now["prev_poor_to_poor"] - now["prev_poor_to_near"],
-        # Last year's poor households not reviewed again this year (moved away, merged, died).
-        "other_decrease": before["poor"] - now["prev_poor"],
-        "near_poor_to_poor": changes[Change.NEAR_POOR_TO_POOR],
-        "fell_back": changes[Change.FELL_BACK_POOR],
-        "newly_poor": changes[Change.NEWLY_POOR],
-        "other_increase": now["poor_first"],
-        "end": now["poor"],
-    }
-    near_poor = {
-        "start": before["near_poor"],
-        "stayed": now["near_stayed"],
-        "escaped": now["prev_near"] - now["prev_near_to_near"] - now["prev_near_to_poor"],
-        "to_poor": now["prev_near_to_poor"],
-        "other_decrease": before["near_poor"] - now["prev_near"],
-        "from_poor": now["prev_poor_to_near"],
-        "fell_back": changes[Change.FELL_BACK_NEAR_POOR],
-        "newly_near_poor": changes[Change.NEWLY_NEAR_POOR],
-        "other_increase": now["near_first"],
-        "end": now["near_poor"],
-    }
+def _movement(block: dict[str, Any], *, year: int) -> dict[str, Any]:
+    """The movement tables (forms 2 and 3) of a tallied row: households and persons."""
+    changes = {c.value: block[f"ch_{c.value}"] for c in Change}
     return {
         "year": year,
         "changes": changes,
-        "poor": poor,
-        "near_poor": near_poor,
+        "poor": cube.movement_table(block, "poor"),
+        "near_poor": cube.movement_table(block, "near_poor"),
+        "persons": {"poor": cube.movement_table(block, "poor", persons=True),
+                    "near_poor": cube.movement_table(block, "near_poor", persons=True)},
+        "line_change": block["line_change"],
         # Households rotating in and out of poverty to keep benefits (plan IV.13): back in after having escaped.
-        "rotating": changes[Change.FELL_BACK_POOR] + changes[Change.FELL_BACK_NEAR_POOR],
+        "rotating": block["m_poor_fell_back"] + block["m_near_poor_fell_back"],
     }
 
 
@@ -697,24 +693,29 @@ def movements(
     area: str | None = None,
     user=None,
     rows: list[dict[str, Any]] | None = None,
+    units: UnitIndex | None = None,
 ) -> dict[str, Any]:
-    """How households moved in the year (one query over this year and the last; none with `rows`).
+    """How households moved in the year (one query; none with `rows`).
 
-    {"year", "changes": {change code: households} for every `households.models.Change`,
-     "poor": {"start", "stayed", "escaped_to_near_poor", "escaped_above_near_poor", "other_decrease",
-              "near_poor_to_poor", "fell_back", "newly_poor", "other_increase", "end"},
-     "near_poor": {"start", "stayed", "escaped", "to_poor", "other_decrease", "from_poor", "fell_back",
-                   "newly_near_poor", "other_increase", "end"},
+    {"year", "changes": {change code: resident households} for every `households.models.Change`,
+     "poor": {"start", "escaped_to_near_poor", "escaped_above_near_poor", "other_decrease", "near_poor_to_poor",
+              "fell_back", "newly_poor", "other_increase", "end", "stayed"},
+     "near_poor": {"start", "to_poor", "escaped", "other_decrease", "from_poor", "fell_back", "newly_near_poor",
+                   "other_increase", "end", "stayed"},
+     "persons": {"poor": {…the same columns}, "near_poor": {…}},
+     "line_change": households whose category changed only because their place's income line changed (counted in
+                    the other decreases and increases),
      "rotating": households back in poverty or near-poverty after having left it}
-    `start` is last year's count in the same scope and basis; end = start − escaped − other decreases +
-    additions (DOMAIN.md §3, form 2: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8). Other increases are households reviewed
-    for the first time (moved in, split off); other decreases are last year's households not reviewed again.
+    Forms 2 and 3 (DOMAIN.md §3): 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; `start` is last year's end of the
+    same households' units. Other increases and decreases are registry events (a household that moved in, split
+    off, moved away, merged into another, dissolved; for persons also births, deaths and members who came or left).
     """
     _check(basis=basis, area=area)
-    if rows is None:
-        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
-                           area=area, user=user)
-    return _movement(_pick(rows, basis=basis, years=[year - 1, year]), year=year)
+    ids = _scope_ids(unit_ids, user)
+    rows = _rows_for(rows, years=[year], unit_ids=unit_ids, basis=basis, by=None, user=user)
+    block = _figures(rows, year=year, ids=ids, by=None, structure=HISTORICAL, units=units,
+                     ethnic_minority_only=ethnic_minority_only, area=area).get("all") or cube.add_up([])
+    return _movement(block, year=year)
 
 
 def movements_by_unit(
@@ -732,20 +733,17 @@ def movements_by_unit(
 ) -> list[dict[str, Any]]:
     """`movements` for each commune (or village): [{"unit": {...}, **movements}] ordered by code (one query + units).
 
-    Under `structure="historical"` a unit created by a merger has no `start` (last year's households were counted
-    by the units it replaced); use `"current"` to compare across the 2025 reform.
-    """
+    Under `structure="historical"` each row is a unit in force at the end of the year, its start the end of last
+    year of the units it took over (Hồng Sơn 2024 starts with Hồng Lạc's and Vân Sơn's poor of 2023)."""
     _check(basis=basis, area=area)
-    grouping = _Grouping(by=by, structure=structure, units=units)
-    if rows is None:
-        rows = review_cube(years=[year - 1, year], unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only,
-                           area=area, by=by, user=user)
-    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for r in _pick(rows, basis=basis, years=[year - 1, year]):
-        grouped[grouping.key(r[grouping.field])].append(r)
-    keys = [k for k, rs in grouped.items() if any(r["year"] == year for r in rs)]
-    info = grouping.describe(keys)
-    result = [{"unit": info[k], **_movement(grouped[k], year=year)} for k in keys]
+    ids = _scope_ids(unit_ids, user)
+    units = units if units is not None else UnitIndex()
+    rows = _rows_for(rows, years=[year], unit_ids=unit_ids, basis=basis, by=by, user=user)
+    blocks = _figures(rows, year=year, ids=ids, by=by, structure=structure, units=units,
+                      ethnic_minority_only=ethnic_minority_only, area=area)
+    keys = [k for k, b in blocks.items() if b["households"] or b["prev_households"]]
+    info = _describe(keys, by=by, structure=structure, units=units)
+    result = [{"unit": info[k], **_movement(blocks[k], year=year)} for k in keys]
     result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
     return result
 
@@ -762,12 +760,44 @@ def indicators_for(*, year: int) -> list[dict[str, Any]]:
     )
 
 
-def _deprivation_aggregates(indicators: list[dict[str, Any]]) -> dict[str, Any]:
+def listed(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    ethnic_minority_only: bool = False,
+    area: str | None = None,
+    classification: str | None = POOR,
+    user=None,
+) -> QuerySet:
+    """The year rows of the households counted in a category at the end of the year (`classification` poor or
+    near-poor; None: every resident household), in the scope: what the deprivation, cause and list figures count."""
+    _check(basis=basis, area=area)
+    s = "o" if basis == OFFICIAL else "w"
+    ids = _scope_ids(unit_ids, user)
+    qs = HouseholdYear.objects.filter(year=year, commune__isnull=False)
+    if ids is not None:
+        qs = qs.filter(commune_id__in=list(ids))
+    if classification:
+        qs = qs.filter(**{f"status_{s}": classification})
+    if ethnic_minority_only:
+        qs = qs.filter(minority=True)
+    if area:
+        qs = qs.filter(area=area)
+    return qs
+
+
+def _source(basis: str) -> str:
+    return "source_o" if basis == OFFICIAL else "source_w"
+
+
+def _deprivation_aggregates(indicators: list[dict[str, Any]], source: str) -> dict[str, Any]:
     # Bit i of `deprivation_mask` is the indicator with order i (households.models.Indicator.bit): shifting the mask
-    # right by i and keeping the last bit gives 0 or 1, so its sum counts the households deprived on it.
-    aggs: dict[str, Any] = {"households": Count("id"), "total_deprivations": Sum("deprivation_count")}
+    # right by i and keeping the last bit gives 0 or 1, so its sum counts the households deprived on it. The mask is
+    # that of the review the household's status comes from (this year's, or its latest before).
+    aggs: dict[str, Any] = {"households": Count("id"), "total_deprivations": Sum(f"{source}__deprivation_count")}
     for ind in indicators:
-        aggs[f"i{ind['order']}"] = Sum(F("deprivation_mask").bitrightshift(ind["order"]).bitand(1))
+        aggs[f"i{ind['order']}"] = Sum(F(f"{source}__deprivation_mask").bitrightshift(ind["order"]).bitand(1))
     return aggs
 
 
@@ -800,17 +830,16 @@ def deprivations(
     classification: str | None = POOR,
     user=None,
 ) -> dict[str, Any]:
-    """Households deprived on each indicator of the year's standard (form 4), among `classification` households
-    (poor by default; None: every household reviewed). Two queries.
+    """Households deprived on each indicator of the year's standard (form 4), among the households counted
+    `classification` at the end of the year (poor by default; None: every resident household). Two queries.
 
     {"year", "classification", "households", "total_deprivations",
      "indicators": [{"code", "name", "dimension", "dimension_name", "households", "percent"}]}
     """
     indicators = indicators_for(year=year)
-    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
-    if classification:
-        qs = qs.filter(classification=classification)
-    counts = qs.aggregate(**_deprivation_aggregates(indicators))
+    qs = listed(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
+                classification=classification, user=user)
+    counts = qs.aggregate(**_deprivation_aggregates(indicators, _source(basis)))
     return {"year": year, "classification": classification, **_deprivation_row(counts, indicators)}
 
 
@@ -831,10 +860,9 @@ def deprivations_by_unit(
     "indicators": [...]}] ordered by code."""
     indicators = indicators_for(year=year)
     grouping = _Grouping(by=by, structure=structure, units=units)
-    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
-    if classification:
-        qs = qs.filter(classification=classification)
-    aggs = _deprivation_aggregates(indicators)
+    qs = listed(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
+                classification=classification, user=user)
+    aggs = _deprivation_aggregates(indicators, _source(basis))
     sums: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in qs.values(grouping.field).annotate(**aggs).order_by():
         for k in aggs:
@@ -856,24 +884,23 @@ def causes(
     user=None,
     households: int | None = None,
 ) -> dict[str, Any]:
-    """Why households are poor (form 7): every cause of the configurable list with the households that gave it,
-    among `classification` households (poor by default). A household may give several causes. Two queries (one
-    when the caller passes `households`, the number of `classification` households it already counted).
+    """Why households are poor (form 7): every cause of the configurable list with the households that gave it in
+    the review their status comes from, among `classification` households (poor by default). A household may give
+    several causes. Two queries (one when the caller passes `households`, the number it already counted).
 
     {"year", "classification", "households", "causes": [{"code", "name", "households", "percent"}]}
     (causes ordered as the list; a retired cause appears only where some household gave it)
     """
-    qs = reviews(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
-    if classification:
-        qs = qs.filter(classification=classification)
+    qs = listed(year=year, unit_ids=unit_ids, basis=basis, ethnic_minority_only=ethnic_minority_only, area=area,
+                classification=classification, user=user)
     if households is None:
         households = qs.count()
     through = AnnualReview.causes.through
     counted = dict(
-        through.objects.filter(annualreview__in=qs.values("pk")).values("povertycause_id").annotate(n=Count("id"))
+        through.objects.filter(annualreview__in=qs.values(_source(basis))).values("povertycause_id").annotate(n=Count("id"))
         .order_by().values_list("povertycause_id", "n")
     )
-    listed = PovertyCause.objects.values("id", "code", "name", "order", "active").order_by("order", "code")
+    listed_causes = PovertyCause.objects.values("id", "code", "name", "order", "active").order_by("order", "code")
     return {
         "year": year,
         "classification": classification,
@@ -881,7 +908,7 @@ def causes(
         "causes": [
             {"code": r["code"], "name": r["name"], "households": counted.get(r["id"], 0),
              "percent": rate(counted.get(r["id"], 0), households)}
-            for r in listed
+            for r in listed_causes
             if r["active"] or counted.get(r["id"])
         ],
     }
@@ -908,23 +935,20 @@ def review_progress(
     structure: Structure = CURRENT,
     units: UnitIndex | None = None,
     user=None,
-    rows: list[dict[str, Any]] | None = None,
+    rows: Any = None,
 ) -> dict[str, Any]:
     """How far the year's review has got, per commune (or village): reviews by step against the households of the
-    registry that live there now (`expected`, only for the current structure). Two queries plus the unit names (one
-    with `rows`, a cube of every state `by` the same unit).
+    registry that live there now (`expected`, only for the current structure). Two queries plus the unit names.
 
     {"year", "steps": [(key, label)], "rows": [{"unit": {...}, "expected", "reviews", "surveying", "in_village",
      "recognised", "confirmed", "official", "percent_official", "percent_reviewed"}], "total": {same without unit}}
     """
     grouping = _Grouping(by=by, structure=structure, units=units)
-    if rows is None:
-        rows = review_cube(years=[year], unit_ids=unit_ids, ethnic_minority_only=ethnic_minority_only, area=area, by=by, user=user,
-                           measures=["households"])
+    qs = reviews(year=year, unit_ids=unit_ids, basis=WORKING, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
     step_of = {str(state): key for key, _, states in PROGRESS_STEPS for state in states}
     counts: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in _pick(rows, basis=WORKING, years=[year]):
-        counts[grouping.key(r[grouping.field])][step_of[r["state"]]] += r["households"]
+    for r in qs.values(grouping.field, "state").annotate(n=Count("id")).order_by():
+        counts[grouping.key(r[grouping.field])][step_of[r["state"]]] += r["n"]
     expected: dict[Any, int] = {}
     if structure == CURRENT and not ethnic_minority_only and not area:
         hh = Household.objects.filter(status=HouseholdStatus.ACTIVE)

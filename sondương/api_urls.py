@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ObtainTokenView
 from households import api as households_api
+from households import api_events
 from households import api_io as households_api_io
 from programs import api as programs_api
 from reporting import api as reporting_api
@@ -13,6 +14,7 @@ router = DefaultRouter()
 router.register("units", households_api.UnitViewSet, basename="unit")
 router.register("ethnic-groups", households_api.EthnicGroupViewSet, basename="ethnic-group")
 router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("household-events", api_events.HouseholdEventViewSet, basename="household-event")
 router.register("agencies", programs_api.AgencyViewSet, basename="agency")
 router.register("tasks", programs_api.TaskViewSet, basename="task")
 router.register("targets", programs_api.TargetViewSet, basename="target")

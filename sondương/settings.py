@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The program area the system serves: the GSO code of the district (or province) whose
 # territory, before and after any reform, the district office looks after.
 PROGRAM_AREA_CODE = env.str("PROGRAM_AREA_CODE", default="076")
+# The first year of the figures: the lists of every year from then on are in the system (Sơn Dương: the general
+# review of 2021 under Decree 07/2021, the baseline of the 2022–2025 period). A district that starts later sets it.
+STATISTICS_FIRST_YEAR = env.int("STATISTICS_FIRST_YEAR", default=2021)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

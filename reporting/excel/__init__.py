@@ -17,13 +17,14 @@ from xlsxwriter.workbook import Workbook
 from . import headers as H
 from .context import ReportContext
 from .layout import FONT, Formats
-from .sheets import causes, compliance, deprivation, ethnic, groups, households, results, support, targets, tasks, trend
+from .sheets import causes, compliance, deprivation, ethnic, groups, households, movements, results, support, targets, tasks, trend
 
 CREATOR = "Hệ thống quản lý Chương trình giảm nghèo bền vững huyện Sơn Dương"
 
 # (module, progress when done, message). The household list (personal data) only in the full edition.
 SUMMARY_SHEETS = [
-    (results, 10, "Kết quả rà soát"),
+    (results, 8, "Kết quả rà soát"),
+    (movements, 12, "Biến động hộ nghèo, hộ cận nghèo"),
     (ethnic, 15, "Hộ dân tộc thiểu số"),
     (deprivation, 22, "Thiếu hụt dịch vụ xã hội cơ bản"),
     (groups, 27, "Nhóm hộ"),

@@ -18,7 +18,9 @@ SIGNER = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký tên, đóng dấu)")
 DRAFT_MARK = "(DỰ THẢO)"
 BASIS_NOTE = (
     "Số liệu chính thức: kết quả rà soát đã được Chủ tịch UBND xã công nhận hoặc huyện xác nhận "
-    "(Quyết định 24/2021/QĐ-TTg). Tỷ lệ = số hộ của nhóm ÷ tổng số hộ được rà soát × 100."
+    "(Quyết định 24/2021/QĐ-TTg); hộ chưa được rà soát lại giữ kết quả lần rà soát gần nhất, hộ chưa từng rà soát là hộ "
+    "không nghèo. Tỷ lệ = số hộ của nhóm ÷ tổng số hộ dân cư ngày 31/12 × 100 (hộ dân cư theo sổ hộ, không phải số hộ được "
+    "rà soát)."
 )
 TOTAL = "TỔNG CỘNG"
 URBAN = "Thành thị"
@@ -67,7 +69,7 @@ def results_spec(ctx: Any) -> SheetSpec:
         columns=[
             Column("stt", "STT", fmt="center", width=5),
             Column("name", unit_header(ctx), fmt="text", width=24),
-            Column("households", "Tổng số hộ được rà soát", width=11),
+            Column("households", "Tổng số hộ dân cư", width=11),
             Column("poor_start", "Đầu năm", group=p),
             Column("poor_escaped", "Thoát nghèo trong năm", group=p),
             Column("poor_fell_back", "Tái nghèo", group=p),
@@ -86,10 +88,61 @@ def results_spec(ctx: Any) -> SheetSpec:
 
 
 RESULTS_FOOTNOTE = (
-    "Đầu năm: số hộ của kết quả rà soát năm trước. Thoát nghèo: hộ nghèo năm trước nay là hộ cận nghèo hoặc "
-    "vượt chuẩn cận nghèo. Tái nghèo: hộ đã từng thoát nghèo nay nghèo lại. Phát sinh mới: hộ chưa từng nghèo nay "
-    "là hộ nghèo. Cuối năm = đầu năm − thoát − giảm khác + tăng (gồm cả hộ cận nghèo thành hộ nghèo, hộ mới đến)."
+    "Đầu năm: số hộ cuối năm trước của các hộ nay thuộc đơn vị. Thoát nghèo: hộ nghèo năm trước nay là hộ cận nghèo "
+    "hoặc vượt chuẩn cận nghèo. Tái nghèo: hộ đã từng thoát nghèo nay nghèo lại. Phát sinh mới: hộ chưa từng nghèo nay "
+    "là hộ nghèo. Đầy đủ các cột tăng, giảm (hộ cận nghèo thành hộ nghèo, tách hộ, chuyển đến, chuyển đi…): biểu 01a, 01b."
 )
+
+# --- 01a, 01b. Movement of poor and near-poor households (DOMAIN.md §3, forms 2 and 3) ---------------------------
+
+MOVEMENT_TITLES = {
+    "poor": "BIẾN ĐỘNG HỘ NGHÈO NĂM {year}",
+    "near_poor": "BIẾN ĐỘNG HỘ CẬN NGHÈO NĂM {year}",
+}
+MOVEMENT_NAMES = {"poor": "01a. Biến động hộ nghèo", "near_poor": "01b. Biến động hộ cận nghèo"}
+MOVEMENT_FORMS = {"poor": "Biểu số 01a", "near_poor": "Biểu số 01b"}
+HOUSEHOLDS_ROW, PERSONS_ROW = "Hộ", "Nhân khẩu"
+MOVEMENT_DECREASE, MOVEMENT_INCREASE = "Giảm trong năm", "Tăng trong năm"
+MOVEMENT_LABELS = {
+    "poor": {
+        "start": "Đầu năm", "escaped_to_near_poor": "Thoát nghèo, thành hộ cận nghèo",
+        "escaped_above_near_poor": "Thoát nghèo, vượt chuẩn cận nghèo", "other_decrease": "Giảm khác",
+        "near_poor_to_poor": "Hộ cận nghèo thành hộ nghèo", "fell_back": "Tái nghèo", "newly_poor": "Phát sinh mới",
+        "other_increase": "Tăng khác", "end": "Cuối năm",
+    },
+    "near_poor": {
+        "start": "Đầu năm", "to_poor": "Thành hộ nghèo", "escaped": "Thoát cận nghèo", "other_decrease": "Giảm khác",
+        "from_poor": "Hộ nghèo thành hộ cận nghèo", "fell_back": "Tái cận nghèo", "newly_near_poor": "Phát sinh mới",
+        "other_increase": "Tăng khác", "end": "Cuối năm",
+    },
+}
+MOVEMENT_FOOTNOTE = (
+    "Cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 trên mọi dòng. Đầu năm: cuối năm trước của các hộ nay thuộc đơn vị (qua sáp "
+    "nhập đơn vị hành chính). Giảm khác, tăng khác: biến động sổ hộ trong năm — hộ chuyển đi, nhập vào hộ khác, không "
+    "còn; hộ chuyển đến, tách hộ, chuyển nơi ở giữa các thôn, xã; với nhân khẩu còn gồm người sinh, chết, chuyển đến, "
+    "chuyển đi trong các hộ ở lại. Hộ chưa được rà soát lại giữ kết quả năm trước (không tính là thoát nghèo)."
+)
+LINE_CHANGE_NOTE = (
+    "Cột 4 và 8 gồm {n} hộ đổi phân loại chỉ vì nơi ở chuyển từ khu vực thành thị sang nông thôn (áp dụng chuẩn nông "
+    "thôn), không tính là thoát nghèo hay phát sinh."
+)
+
+
+def movement_spec(ctx: Any, table: str) -> SheetSpec:
+    labels = MOVEMENT_LABELS[table]
+    names = [name for name in labels]
+    groups = {name: (MOVEMENT_DECREASE if i in (1, 2, 3) else MOVEMENT_INCREASE if i in (4, 5, 6, 7) else None)
+              for i, name in enumerate(names)}
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=24),
+        Column("measure", "Chỉ tiêu", fmt="text", width=9),
+    ]
+    for i, name in enumerate(names, start=1):
+        number = "9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" if name == "end" else str(i)
+        cols.append(Column(name, f"({i}) {labels[name]}", group=groups[name], width=10 if name != "end" else 12, number=number))
+    return SheetSpec(name=MOVEMENT_NAMES[table], form=MOVEMENT_FORMS[table], title=MOVEMENT_TITLES[table], columns=cols,
+                     unit_note="Đơn vị tính: hộ; người")
 
 # --- 02. Ethnic-minority households -----------------------------------------------------------------------
 
@@ -105,7 +158,7 @@ def ethnic_spec(ctx: Any) -> SheetSpec:
         columns=[
             Column("stt", "STT", fmt="center", width=5),
             Column("name", unit_header(ctx), fmt="text", width=24),
-            Column("households", "Tổng số hộ được rà soát", width=11),
+            Column("households", "Tổng số hộ dân cư", width=11),
             Column("em_households", "Số hộ", group=g),
             Column("em_share", "Tỷ lệ trên tổng số hộ (%)", group=g, fmt="pct", number="3 = 2/1 × 100"),
             Column("em_poor", "Số hộ", group=p),
@@ -220,7 +273,7 @@ def targets_spec(ctx: Any) -> SheetSpec:
 TARGET_YEAR_COLUMNS = [
     Column("stt", "STT", fmt="center", width=5),
     Column("name", "Năm", fmt="center", width=40),
-    Column("households", "Tổng số hộ được rà soát", width=11),
+    Column("households", "Tổng số hộ dân cư", width=11),
     Column("poor_rate", "Thực hiện (%)", group="Tỷ lệ hộ nghèo", fmt="pct", width=12),
     Column("poor_change", "Giảm so với năm trước (điểm %)", group="Tỷ lệ hộ nghèo", fmt="points", width=12),
     Column("poor_path", "Lộ trình (%)", group="Tỷ lệ hộ nghèo", fmt="pct", width=12),
@@ -382,7 +435,7 @@ def trend_spec() -> SheetSpec:
         columns=[
             Column("stt", "STT", fmt="center", width=5),
             Column("name", "Năm", fmt="center", width=9),
-            Column("households", "Tổng số hộ được rà soát", width=12),
+            Column("households", "Tổng số hộ dân cư", width=12),
             Column("poor", "Số hộ nghèo", width=10),
             Column("poor_rate", "Tỷ lệ hộ nghèo (%)", fmt="pct", width=10),
             Column("near", "Số hộ cận nghèo", width=10),

@@ -7,7 +7,11 @@ from rest_framework.authtoken.models import Token
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/statistics/poverty/"
-FIELDS = {"households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty", "newly_poor", "fell_back_poor"}
+FIELDS = {
+    "households", "poor", "near_poor", "poor_rate", "near_poor_rate", "escaped_poverty", "newly_poor", "fell_back_poor",
+    "resident_households", "resident_persons", "persons", "reviewed_households", "poor_persons", "near_poor_persons",
+    "poor_persons_rate", "near_poor_persons_rate",
+}
 
 
 def get(client, user, query=""):
@@ -19,22 +23,25 @@ def test_the_figures_have_the_contracts_names_and_known_values(client, district,
     body = get(client, district_officer, "year=2024").json()
     assert FIELDS | {"ethnic_minority", "year", "unit", "basis", "structure"} <= set(body)
     assert set(body["ethnic_minority"]) == FIELDS
-    assert (body["households"], body["poor"], body["near_poor"]) == (23, 4, 4)
-    assert (body["poor_rate"], body["near_poor_rate"]) == (17.39, 17.39)
+    # Every household living in the area on 31/12/2024, reviewed or not (the rates' denominator).
+    assert (body["households"], body["resident_households"], body["poor"], body["near_poor"]) == (31, 31, 4, 4)
+    assert (body["poor_rate"], body["near_poor_rate"], body["reviewed_households"]) == (12.9, 12.9, 24)
     assert (body["escaped_poverty"], body["newly_poor"], body["fell_back_poor"]) == (1, 1, 0)
     assert body["ethnic_minority"]["poor_rate"] == 100.0
     assert (body["basis"], body["structure"], body["unit"]) == ("official", "historical", None)
 
 
 def test_working_basis_counts_every_review(client, district, district_officer):
-    assert get(client, district_officer, "year=2024&basis=working").json()["households"] == 24
+    working = get(client, district_officer, "year=2025&basis=working").json()
+    assert (working["households"], working["poor"]) == (31, 6)
+    assert get(client, district_officer, "year=2025").json()["poor"] == 5
 
 
 def test_a_code_means_the_unit_of_the_review_year_or_todays_with_what_it_took_in(client, district, district_officer):
     old = get(client, district_officer, "year=2024&unit=02545").json()
-    assert (old["unit"], old["households"], old["poor"]) == ("02545", 9, 1)  # old Tân Trào alone
+    assert (old["unit"], old["households"], old["poor"]) == ("02545", 10, 1)  # old Tân Trào alone
     today = get(client, district_officer, "year=2024&unit=02545&structure=current").json()
-    assert (today["households"], today["poor"], today["poor_rate"]) == (19, 4, 21.05)  # with Trung Yên
+    assert (today["households"], today["poor"], today["poor_rate"]) == (22, 4, 18.18)  # with Trung Yên
     assert get(client, district_officer, "year=2024&unit=02539").json()["poor"] == 3
 
 
@@ -55,7 +62,7 @@ def test_a_commune_token_reaches_only_its_commune(client, district, tantrao_offi
     token = Token.objects.create(user=tantrao_officer)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     own = client.get(f"{URL}?year=2025", **auth)
-    assert own.status_code == 200 and own.json()["households"] == 19
+    assert own.status_code == 200 and own.json()["households"] == 22
     for query in ("unit=02554", "unit=076", "unit=02536&year=2024", "unit=02554&structure=current"):
         response = client.get(f"{URL}?{query}", **auth)
         assert response.status_code == 404, query

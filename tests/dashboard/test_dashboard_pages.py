@@ -37,32 +37,33 @@ def test_district_dashboard_shows_the_years_official_figures(client, district, d
     html = response.content.decode()
     assert "Tổng quan toàn địa bàn huyện Sơn Dương" in html
     poor = card(response, "poor")
-    assert poor["value"] == "4" and "17,39 %" in poor["small"]  # 4 of 23 official reviews
-    assert card(response, "households")["value"] == "23"
+    assert poor["value"] == "4" and "12,90 %" in poor["small"]  # 4 of the 31 resident households
+    assert card(response, "households")["value"] == "31"
     rows = {r[0]: r for r in table_rows(response, "units")}
-    assert rows["02539"][1:6] == ["Xã Trung Yên", "10", "3", "30,00", "—"]
+    # Trung Yên: 3 poor of 12 households (25 %) after 2 of 12 at the end of 2023.
+    assert rows["02539"][1:6] == ["Xã Trung Yên", "12", "3", "25,00", "+8,33"]
     assert "Xã ĐBKK" in rows["02539"][-1] and "Xã ĐBKK" not in rows["02536"][-1]
-    # Sorted from the highest rate down; the district's total row closes the table.
-    assert [r[0] for r in table_rows(response, "units")] == ["02539", "02545", "02536"]
+    # Sorted from the highest rate down (then by name); the district's total row closes the table.
+    assert [r[0] for r in table_rows(response, "units")] == ["02539", "02545", "02536", "02542"]
     total = [c.text for c in section(response, "units").tables[0].total]
-    assert total[2:5] == ["23", "4", "17,39"]
+    assert total[2:5] == ["31", "4", "12,90"]
 
 
 def test_the_change_from_last_year_is_shown_on_todays_communes(client, district, district_officer):
     client.force_login(district_officer)
     response = client.get("/dashboard/?year=2025")
     rows = {r[0]: r for r in table_rows(response, "units")}
-    # Tân Trào 2025: 2 of 19 (10,53 %) after 4 of 19 (21,05 %) for Tân Trào and Trung Yên in 2024.
-    assert rows["02545"][4:6] == ["10,53", "-10,52"]
+    # Tân Trào 2025: 4 of 22 (18,18 %), as for Tân Trào and Trung Yên at the end of 2024.
+    assert rows["02545"][4:6] == ["18,18", "0,00"]
     assert "Gồm xã ĐBKK Trung Yên" in rows["02545"][-1]
     poor = card(response, "poor")
-    assert poor["value"] == "3" and "12,50 %" in poor["small"] and "giảm 4,89 điểm %" in poor["delta"]["text"]
+    assert poor["value"] == "5" and "16,13 %" in poor["small"] and "tăng 3,23 điểm %" in poor["delta"]["text"]
 
 
 def test_working_figures_and_filters_come_from_the_url(client, district, district_officer):
     client.force_login(district_officer)
     working = client.get("/dashboard/?year=2025&basis=working")
-    assert card(working, "households")["value"] == "25" and card(working, "poor")["value"] == "4"
+    assert card(working, "households")["value"] == "31" and card(working, "poor")["value"] == "6"
     em = client.get("/dashboard/?year=2024&em=1")
     assert card(em, "households")["value"] == "2" and card(em, "poor")["value"] == "2"
     urban = client.get("/dashboard/?year=2024&area=urban")
@@ -77,7 +78,7 @@ def test_a_commune_bar_leads_to_the_communes_dashboard(client, district, distric
     assert link in response.content.decode()
     commune = client.get("/dashboard/?year=2025&unit=02545")
     assert "Tổng quan Xã Tân Trào" in commune.content.decode()
-    assert card(commune, "households")["value"] == "19"
+    assert card(commune, "households")["value"] == "22"
     assert section(commune, "units").title.startswith("Tỷ lệ hộ nghèo theo thôn")
 
 
@@ -102,12 +103,13 @@ def test_a_village_leads_to_its_households(client, district, tantrao_officer):
 def test_a_category_leads_to_the_households_it_counts(client, district, district_officer, tantrao_officer, province_viewer):
     client.force_login(district_officer)
     poor = client.get("/dashboard/households/?year=2025&classification=poor")
-    assert poor.context["page"].paginator.count == 3  # official poor of 2025: 2 in Tân Trào, 1 in Minh Thanh
-    assert "Hộ nghèo" in poor.content.decode()
+    # Official poor of 2025: h1, h3 (not re-reviewed), k1, k9 in Tân Trào, m1 in Minh Thanh.
+    assert poor.context["page"].paginator.count == 5
+    assert "Hộ nghèo" in poor.content.decode() and "chưa rà soát lại năm nay" in poor.content.decode()
     working = client.get("/dashboard/households/?year=2025&classification=poor&basis=working&unit=02545")
-    assert working.context["page"].paginator.count == 3  # with the one still posted
+    assert working.context["page"].paginator.count == 5  # k2 still posted counts, m1 is elsewhere
     client.force_login(tantrao_officer)
-    assert client.get("/dashboard/households/?year=2025&classification=poor").context["page"].paginator.count == 2
+    assert client.get("/dashboard/households/?year=2025&classification=poor").context["page"].paginator.count == 4
     assert client.get("/dashboard/households/?year=2025&unit=02554").status_code == 404
     client.force_login(province_viewer)
     assert client.get("/dashboard/households/?year=2025").status_code == 403
@@ -118,8 +120,8 @@ def test_commune_officer_lands_on_the_communes_dashboard(client, district, tantr
     response = client.get("/")
     html = response.content.decode()
     assert "Xin chào, Ma Văn Thắng" in html and "Tổng quan Xã Tân Trào" in html
-    # Its own figures only: Tân Trào's 19 official reviews of 2025, not Minh Thanh's 5.
-    assert card(response, "households")["value"] == "19"
+    # Its own figures only: Tân Trào's 22 resident households, not Minh Thanh's 5.
+    assert card(response, "households")["value"] == "22"
 
 
 def test_commune_officer_cannot_see_another_communes_figures(client, district, tantrao_officer):
@@ -130,7 +132,7 @@ def test_commune_officer_cannot_see_another_communes_figures(client, district, t
         assert client.get(f"/dashboard/export/units.xlsx?{query}").status_code == 404, query
     # Filters narrow the officer's own figures and never add another commune's.
     working = client.get("/dashboard/?year=2025&basis=working")
-    assert card(working, "households")["value"] == "20"
+    assert card(working, "households")["value"] == "22" and card(working, "poor")["value"] == "5"
     # The commune list of the filters offers only the officer's own commune.
     assert [c["code"] for c in working.context["unit_choices"]] == ["02545"]
     assert "Toàn địa bàn" not in working.content.decode()
@@ -179,9 +181,9 @@ def test_each_table_exports_to_excel_with_the_same_figures(client, district, dis
     header = [c.value for c in ws[4]]
     assert header[:5] == ["Mã", "Xã, thị trấn", "Số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo (%)"]
     first = [c.value for c in ws[5]]
-    assert first[:5] == ["02539", "Xã Trung Yên", 10, 3, 30.0]
-    total = [c.value for c in ws[8]]
-    assert total[1:5] == ["Toàn địa bàn", 23, 4, 17.39]
+    assert first[:5] == ["02539", "Xã Trung Yên", 12, 3, 25.0]
+    total = [c.value for c in ws[9]]
+    assert total[1:5] == ["Toàn địa bàn", 31, 4, 12.9]
     for key in ("trend", "movements", "deprivations", "causes", "progress"):
         assert client.get(f"/dashboard/export/{key}.xlsx?year=2024").status_code == 200, key
     assert client.get("/dashboard/export/nothing.xlsx?year=2024").status_code == 404

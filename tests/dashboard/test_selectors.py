@@ -1,6 +1,7 @@
 """The statistics selectors against fixtures whose answers are counted by hand."""
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from households.models import Change, Classification, ReviewState
 from reporting import selectors
 from tests.conftest import make_village, unit
 
-from .conftest import D2024, make_review, make_reviews
+from .conftest import D2024, make_household, make_review, make_reviews
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +20,28 @@ POOR, NEAR, OTHER = Classification.POOR, Classification.NEAR_POOR, Classificatio
 
 def test_summary_counts_official_reviews_only_by_default(district):
     s = selectors.poverty_summary(year=2024)
-    assert (s["households"], s["poor"], s["near_poor"]) == (23, 4, 4)
-    assert s["poor_rate"] == 17.39 and s["near_poor_rate"] == 17.39  # 4 / 23
+    # Every resident household counts, reviewed or not (DOMAIN.md §3: rates over all resident households).
+    assert (s["households"], s["poor"], s["near_poor"], s["reviewed_households"]) == (31, 4, 4, 24)
+    assert s["poor_rate"] == 12.9 and s["near_poor_rate"] == 12.9  # 4 / 31
     assert (s["escaped_poverty"], s["newly_poor"], s["fell_back_poor"]) == (1, 1, 0)
     em = s["ethnic_minority"]
     assert (em["households"], em["poor"], em["poor_rate"]) == (2, 2, 100.0)
 
 
 def test_working_basis_counts_every_review_of_the_year(district):
-    assert selectors.poverty_summary(year=2024, basis="working")["households"] == 24
+    assert selectors.poverty_summary(year=2024, basis="working")["households"] == 31
     s = selectors.poverty_summary(year=2025, basis="working")
-    assert (s["households"], s["poor"]) == (25, 4)
-    assert selectors.poverty_summary(year=2025)["poor"] == 3
+    assert (s["households"], s["poor"], s["near_poor"]) == (31, 6, 3)
+    official = selectors.poverty_summary(year=2025)
+    # k2's posted review does not count yet: the official lists still have it near-poor; h3, not reviewed, stays poor.
+    assert (official["poor"], official["near_poor"], official["poor_rate"]) == (5, 4, 16.13)
 
 
 def test_summary_of_one_commune_and_of_rural_households(district):
     s = selectors.poverty_summary(year=2024, unit_ids=[district["ty"].pk])
-    assert (s["households"], s["poor"], s["poor_rate"], s["near_poor_rate"]) == (10, 3, 30.0, 20.0)
+    assert (s["households"], s["poor"], s["poor_rate"], s["near_poor_rate"]) == (12, 3, 25.0, 16.67)
     rural = selectors.poverty_summary(year=2024, area="rural")
-    assert (rural["households"], rural["near_poor"]) == (19, 3)
+    assert (rural["households"], rural["near_poor"]) == (27, 3)
     em = selectors.poverty_summary(year=2024, ethnic_minority_only=True)
     assert (em["households"], em["poor"]) == (2, 2)
 
@@ -55,28 +59,33 @@ def test_bad_basis_or_area_is_refused_in_vietnamese(db):
 
 def test_rates_by_commune_as_reported_at_the_time(district):
     rows = {r["unit"]["code"]: r for r in selectors.poverty_by_unit(year=2024, structure="historical")}
-    assert set(rows) == {"02539", "02545", "02536"}
+    # Old Minh Thanh reviewed nobody in 2024: its households still count (none poor).
+    assert set(rows) == {"02539", "02545", "02536", "02542"}
+    assert (rows["02542"]["households"], rows["02542"]["poor_rate"]) == (5, 0.0)
     ty = rows["02539"]
-    assert (ty["households"], ty["poor"], ty["poor_rate"], ty["near_poor_rate"]) == (10, 3, 30.0, 20.0)
+    assert (ty["households"], ty["poor"], ty["poor_rate"], ty["near_poor_rate"]) == (12, 3, 25.0, 16.67)
     assert ty["unit"]["extremely_difficult"] is True and ty["unit"]["name"] == "Xã Trung Yên"
-    assert (rows["02545"]["households"], rows["02545"]["poor_rate"]) == (9, 11.11)
+    assert ty["previous"]["poor_rate"] == 16.67  # h1, h2 of 12 at the end of 2023
+    assert (rows["02545"]["households"], rows["02545"]["poor_rate"]) == (10, 10.0)
     assert rows["02536"]["unit"]["extremely_difficult"] is False
-    # The units made in 2025 have no 2024 figures of their own: no change to show.
+    # The units made in 2025 start from the end of 2024 of the units they took in.
     new = selectors.poverty_by_unit(year=2025, structure="historical")
-    assert [(r["unit"]["code"], r["households"], r["previous"]) for r in new] == [("02545", 19, None), ("02554", 5, None)]
+    assert [(r["unit"]["code"], r["households"], r["previous"]["poor_rate"]) for r in new] == [
+        ("02536", 4, 0.0), ("02545", 22, 18.18), ("02554", 5, 0.0),
+    ]
 
 
 def test_rates_by_todays_commune_compare_across_the_2025_reform(district):
     rows = {r["unit"]["code"]: r for r in selectors.poverty_by_unit(year=2025, structure="current")}
     tt = rows["02545"]
-    assert (tt["households"], tt["poor"], tt["poor_rate"]) == (19, 2, 10.53)
-    # 2024 of today's Tân Trào = old Tân Trào + Trung Yên: 4 poor of 19 official reviews.
-    assert tt["previous"]["poor_rate"] == 21.05 and tt["poor_rate_change"] == -10.52
+    assert (tt["households"], tt["poor"], tt["poor_rate"]) == (22, 4, 18.18)
+    # 2024 of today's Tân Trào = old Tân Trào + Trung Yên: 4 poor (h1, h2, h3, k1) of 22 resident households.
+    assert tt["previous"]["poor_rate"] == 18.18 and tt["poor_rate_change"] == 0.0
     assert tt["unit"]["difficult_parts"] == ["Trung Yên"] and tt["unit"]["extremely_difficult"] is True
-    assert rows["02554"]["previous"] is None and rows["02554"]["unit"]["difficult_parts"] == ["Bình Yên", "Lương Thiện"]
-    # 2024 grouped by today's communes: the town went into today's Sơn Dương.
+    assert rows["02554"]["previous"]["poor_rate"] == 0.0 and rows["02554"]["unit"]["difficult_parts"] == ["Bình Yên", "Lương Thiện"]
+    # 2024 grouped by today's communes: the town went into today's Sơn Dương, old Minh Thanh into Minh Thanh.
     old = {r["unit"]["code"]: r["households"] for r in selectors.poverty_by_unit(year=2024, structure="current")}
-    assert old == {"02545": 19, "02536": 4}
+    assert old == {"02545": 22, "02536": 4, "02554": 5}
 
 
 def test_rates_by_village_of_one_commune(district):
@@ -86,14 +95,17 @@ def test_rates_by_village_of_one_commune(district):
     make_reviews(3, commune=tt, village=v2, year=2025)
     rows = {r["unit"]["name"]: r for r in selectors.poverty_by_unit(year=2025, unit_ids=[tt.pk], by="village")}
     assert rows["Thôn Cầu Trâu"]["poor_rate"] == 100.0 and rows["Thôn Đồng Giang"]["poor_rate"] == 0.0
-    assert rows["(chưa ghi thôn)"]["households"] == 19
+    assert rows["(chưa ghi thôn)"]["households"] == 22
 
 
 def test_trend_gives_each_year_and_the_change_in_points(district):
-    trend = selectors.poverty_trend(years=[2023, 2024, 2025])
-    assert [r["households"] for r in trend] == [0, 23, 24]
-    assert trend[0]["poor_rate"] is None and trend[1]["poor_rate_change"] is None
-    assert trend[2]["poor_rate"] == 12.5 and trend[2]["poor_rate_change"] == -4.89  # 3/24 after 4/23
+    trend = selectors.poverty_trend(years=[2022, 2023, 2024, 2025])
+    assert [r["households"] for r in trend] == [31, 31, 31, 31]
+    # No lists were made in 2022 (no review): no figures to compare with.
+    assert [r["has_data"] for r in trend] == [False, True, True, True]
+    assert trend[1]["poor_rate"] == 12.9 and trend[1]["poor_rate_change"] is None
+    assert trend[2]["poor_rate_change"] == 0.0  # 4/31 after 4/31
+    assert trend[3]["poor_rate"] == 16.13 and trend[3]["poor_rate_change"] == 3.23  # 5/31 after 4/31
 
 
 def _trend(*rows):
@@ -131,23 +143,28 @@ def test_target_status_follows_the_average_fall_since_2021(db):
 def movement_story():
     """Trung Yên 2022 → 2023, every review confirmed.
 
-    2022: 5 poor, 3 near-poor, 10 others. 2023: of the poor, 2 stayed, 1 became near-poor, 1 rose above the line,
-    1 moved away (not reviewed); of the near-poor, 1 stayed, 1 became poor, 1 escaped; of the others, 1 fell back
-    into poverty, 1 became newly poor, 1 newly near-poor, 7 stayed; and 1 household reviewed for the first time is
-    poor.
+    2022: 5 poor, 3 near-poor, 10 others (one of them poor in 2021). 2023: of the poor, 2 stayed, 1 became
+    near-poor, 1 rose above the line, 1 moved out of the area (a registry event); of the near-poor, 1 stayed, 1
+    became poor, 1 escaped; of the others, 1 fell back into poverty (poor in 2021), 1 became newly poor, 1 newly
+    near-poor, 7 stayed; and 1 household that moved in during 2023 is poor.
     """
+    from households import events
+
     ty = unit("02539", D2024)
     poor = [make_review(commune=ty, year=2022, classification=POOR) for _ in range(5)]
     near = [make_review(commune=ty, year=2022, classification=NEAR) for _ in range(3)]
     other = [make_review(commune=ty, year=2022) for _ in range(10)]
-    for review, cls, change in [
-        (poor[0], POOR, Change.STAYED), (poor[1], POOR, Change.STAYED), (poor[2], NEAR, Change.ESCAPED_POVERTY),
-        (poor[3], OTHER, Change.ESCAPED_POVERTY),
-        (near[0], NEAR, Change.STAYED), (near[1], POOR, Change.NEAR_POOR_TO_POOR), (near[2], OTHER, Change.ESCAPED_NEAR_POVERTY),
-        (other[0], POOR, Change.FELL_BACK_POOR), (other[1], POOR, Change.NEWLY_POOR), (other[2], NEAR, Change.NEWLY_NEAR_POOR),
-    ] + [(o, OTHER, Change.STAYED) for o in other[3:]]:
-        make_review(commune=ty, year=2023, household=review.household, classification=cls, previous=review.classification, change=change)
-    make_review(commune=ty, year=2023, classification=POOR, change=Change.FIRST_REVIEW)
+    make_review(commune=ty, year=2021, household=other[0].household, classification=POOR)
+    for review, cls in [
+        (poor[0], POOR), (poor[1], POOR), (poor[2], NEAR), (poor[3], OTHER),
+        (near[0], NEAR), (near[1], POOR), (near[2], OTHER),
+        (other[0], POOR), (other[1], POOR), (other[2], NEAR),
+    ] + [(o, OTHER) for o in other[3:]]:
+        make_review(commune=ty, year=2023, household=review.household, classification=cls)
+    events.household_move_out(household=poor[4].household, date=dt.date(2023, 5, 2), reason="Chuyển vào Nam làm ăn.", user=None)
+    newcomer = make_household(ty)
+    events.household_move_in(household=newcomer, date=dt.date(2023, 3, 1), reason="Từ tỉnh Phú Thọ chuyển đến.", user=None)
+    make_review(commune=ty, year=2023, household=newcomer, classification=POOR)
     return ty
 
 
@@ -261,7 +278,7 @@ def test_a_url_filter_never_widens_a_commune_officers_scope(district, tantrao_of
 
 def test_scoped_selectors_ignore_rows_outside_the_users_scope(district, tantrao_officer):
     s = selectors.poverty_summary(year=2025, user=tantrao_officer)
-    assert s["households"] == 19  # Minh Thanh's 5 are not counted
+    assert s["households"] == 22  # Minh Thanh's 5 and Sơn Dương's 4 are not counted
 
 
 def test_the_groups_of_form_5_are_counted_among_poor_and_near_poor(db):

@@ -173,6 +173,32 @@ def test_change_from_the_households_history(history, current, expected):
     assert p.change(current, history, year=year) == expected
 
 
+# DOMAIN.md §3 on real coverage: a household with no review of its own that lived here at the end of last year was
+# neither poor nor near-poor (not on the lists); one split off another follows the other's history.
+COVERAGE = [
+    (dict(existed=True), P, p.NEWLY_POOR),
+    (dict(existed=True), N, p.NEWLY_NEAR_POOR),
+    (dict(existed=True), O, p.STAYED),
+    (dict(existed=False), P, p.FIRST_REVIEW),  # moved in this year
+    (dict(inherited={2023: P}), P, p.STAYED),  # split off a poor household
+    (dict(inherited={2023: N}), P, p.NEAR_POOR_TO_POOR),
+    (dict(inherited={2022: P, 2023: O}), P, p.FELL_BACK_POOR),
+    (dict(inherited={2023: P}), O, p.ESCAPED_POVERTY),
+    # The year after its split it lived here, not on the lists: neither, with the parent's past for "fell back".
+    (dict(existed=True, inherited={2022: P}), P, p.FELL_BACK_POOR),
+    (dict(existed=True, inherited={2022: N}), N, p.FELL_BACK_NEAR_POOR),
+]
+
+
+@pytest.mark.parametrize("context,current,expected", COVERAGE)
+def test_change_of_a_first_review_depends_on_where_the_household_was_last_year(context, current, expected):
+    assert p.change(current, {}, year=2024, **context) == expected
+
+
+def test_a_households_own_history_comes_before_the_context():
+    assert p.change(P, {2023: N}, year=2024, existed=True, inherited={2022: P}) == p.NEAR_POOR_TO_POOR
+
+
 def test_change_ignores_reviews_of_the_same_or_later_years():
     history = {2022: N, 2024: P, 2025: P}
     assert p.change(P, history, year=2024) == p.NEAR_POOR_TO_POOR

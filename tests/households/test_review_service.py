@@ -22,6 +22,12 @@ def test_classification_and_reasons_are_computed_from_income_and_indicators(trun
     assert review.deprivation_mask == (1 << 3) | (1 << 6) | (1 << 8)
     assert review.reasons[-1] == "Kết quả: Hộ nghèo."
     assert review.standard.code == "ND07-2021"
+    # It lived here at the end of 2023 and was on no list: a newly poor household, not a first review.
+    assert review.change == Change.NEWLY_POOR
+
+
+def test_a_review_of_the_first_year_of_the_figures_is_a_first_review(trungyen_household):
+    review = save(trungyen_household, 2021, income=1_400_000, deprivations=["4", "7", "9"])
     assert review.change == Change.FIRST_REVIEW
 
 

@@ -59,7 +59,7 @@ def test_every_row_is_classified_in_the_preview_and_nothing_is_written(tantrao_o
     rows = plan.to_json()["rows"]
     assert rows[0][:4] == [2, "TT-1", "Ma Văn Thắng 1", "new"]
     assert rows[0][4][0] == ("Hộ nghèo (thiếu hụt 3 chỉ số: 1, 2, 3; thu nhập 1.200.000 đồng/người/tháng, chuẩn nông "
-                             "thôn 1.500.000 đồng) – Rà soát lần đầu")
+                             "thôn 1.500.000 đồng) – Hộ nghèo phát sinh")  # resident, on no list in 2024
     assert rows[1][4][0].startswith("Hộ cận nghèo (thiếu hụt 1 chỉ số: 4; thu nhập 1.200.000 đồng")
     assert rows[2][4][0].startswith("Hộ có mức sống trung bình (thiếu hụt 4 chỉ số")
     assert plan.totals()["classes"] == {"Hộ nghèo": 1, "Hộ cận nghèo": 1, "Hộ có mức sống trung bình": 1}
@@ -70,7 +70,7 @@ def test_the_commit_saves_through_review_save(tantrao_officer, families):
     commit(tantrao_officer, good_rows())
     reviews = {r.household.code: r for r in AnnualReview.objects.select_related("household")}
     first = reviews["TT-1"]
-    assert (first.classification, first.change, first.deprivation_count) == ("poor", "first_review", 3)
+    assert (first.classification, first.change, first.deprivation_count) == ("poor", "newly_poor", 3)
     assert [c.code for c in first.causes.all()] == ["von"] and [n.code for n in first.needs.all()] == ["vayvon"]
     assert first.review_date == dt.date(2025, 10, 2) and first.state == ReviewState.DRAFT
     assert first.updated_by == tantrao_officer and first.history.earliest().history_user == tantrao_officer
@@ -95,7 +95,7 @@ def test_updated_unchanged_and_skipped_rows(tantrao_officer, families):
     changes = plan.rows[0].changes
     assert "Thu nhập bình quân 1.200.000 đồng → 1.600.000 đồng/người/tháng" in changes
     assert "Phân loại: Hộ nghèo → Hộ có mức sống trung bình" in changes
-    assert plan.rows[0].result["summary"].endswith("– Rà soát lần đầu")  # no earlier year for the household
+    assert plan.rows[0].result["summary"].endswith("– Không thay đổi")  # no earlier year: neither, as the lists had it
     commit(tantrao_officer, rows)
     first = AnnualReview.objects.get(household=families[0])
     assert (first.classification, first.version) == ("average", 2)

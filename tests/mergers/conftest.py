@@ -16,6 +16,7 @@ from households.models import (
     PovertyStandard,
     ReviewState,
 )
+from households.household_years import household_years_refresh
 from households.selectors import household_place_on
 from tests.conftest import HouseholdFactory, make_village
 
@@ -58,13 +59,15 @@ def make_review(
     area = area or commune.area
     result = poverty.classify(standard.to_rules(), area=area, income_per_capita_month=income, deprivations=deprivations)
     orders = dict(standard.indicators.values_list("code", "order"))
-    return AnnualReview.objects.create(
+    review = AnnualReview.objects.create(
         household=household, year=year, review_date=review_date, standard=standard, commune=commune,
         village=household.village, area=area, member_count=3, income_per_capita_month=income,
         indicators={code: {"deprived": True, "source": "entered"} for code in deprivations},
         deprivation_mask=sum(1 << orders[c] for c in deprivations), deprivation_count=result.deprivation_count,
         classification=result.category, change=Change.FIRST_REVIEW, reasons=list(result.reasons), state=state,
     )
+    household_years_refresh(household_ids=[household.pk])
+    return review
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import itertools
 import pytest
 
 from accounts.models import Role
+from households.household_years import household_years_refresh
+from households.selectors import unit_current_successor
 from households.models import (
     AnnualReview, Change, Classification, Household, Indicator, PovertyStandard, ReviewState,
 )
@@ -54,8 +56,9 @@ def add_reviews(
     std = standard_for(year)
     bit = Indicator.objects.get(standard=std, code="7").bit if std.indicators.filter(code="7").exists() else 0
     other = sum(i.bit for i in std.indicators.exclude(code="7")[:3])
+    # New households live where they are reviewed (recorded under the unit that commune is part of today).
     hhs = existing or Household.objects.bulk_create(
-        [Household(code=f"R{next(_n):06d}", commune=unit("02545"), head_name="Hộ thử") for _ in range(households)]
+        [Household(code=f"R{next(_n):06d}", commune=unit_current_successor(unit=commune), head_name="Hộ thử") for _ in range(households)]
     )
     rows = []
     minority_left = minority - minority_poor
@@ -80,6 +83,7 @@ def add_reviews(
             change=Change.FIRST_REVIEW, state=state,
         ))
     AnnualReview.objects.bulk_create(rows)
+    household_years_refresh(household_ids=[h.pk for h in hhs])
     return list(hhs)
 
 

@@ -24,13 +24,13 @@ def progress(code, year, unit_ids="target"):
 
 
 def test_district_poverty_rate_reduction_is_computed_from_official_reviews(trung_yen, old_tantrao):
-    # 2021: 20 poor of 100 households (20 %); 2023: 14 of 100 (14 %): 3 points a year, on track.
+    # 2021: 20 poor of 100 resident households (20 %); 2023: 14 of 100 (14 %): 3 points a year, on track.
     hh = add_reviews(trung_yen, 2021, households=60, poor=14)
     hh += add_reviews(old_tantrao, 2021, households=40, poor=6)
     add_reviews(trung_yen, 2023, households=60, poor=10, existing=hh[:60])
-    add_reviews(old_tantrao, 2023, households=40, poor=4, existing=hh[60:])
-    # Reviews still in the village's hands do not count.
-    add_reviews(trung_yen, 2023, households=50, poor=50, state=ReviewState.AGREED)
+    add_reviews(old_tantrao, 2023, households=30, poor=4, existing=hh[60:90])
+    # Reviews still in the village's hands do not count: those 10 households stay as the 2021 lists have them.
+    add_reviews(old_tantrao, 2023, households=10, poor=10, state=ReviewState.AGREED, existing=hh[90:])
     p = progress("II.2-poverty-2025", 2023)
     assert p.baseline == D(20) and p.current == D(14)
     assert p.actual == D(3) and p.status == "on_track" and p.needed_per_year == D(3)
@@ -44,8 +44,8 @@ def test_a_year_with_no_reviews_has_no_actual(trung_yen):
 
 
 def test_a_commune_with_no_reviews_has_no_actual(trung_yen):
-    add_reviews(trung_yen, 2021, households=10, poor=2)
-    add_reviews(trung_yen, 2022, households=10, poor=1)
+    hh = add_reviews(trung_yen, 2021, households=10, poor=2)
+    add_reviews(trung_yen, 2022, households=10, poor=1, existing=hh)
     minhthanh = unit("02554")
     target = Target.objects.get(code="II.2-poverty-2025")
     rows = selectors.target_by_commune(target=target, year=2022, communes=[minhthanh])
@@ -53,16 +53,16 @@ def test_a_commune_with_no_reviews_has_no_actual(trung_yen):
 
 
 def test_ethnic_minority_rate_with_no_minority_households_is_no_data(trung_yen):
-    add_reviews(trung_yen, 2021, households=10, poor=3, minority=0)
-    add_reviews(trung_yen, 2022, households=10, poor=2, minority=0)
+    hh = add_reviews(trung_yen, 2021, households=10, poor=3, minority=0)
+    add_reviews(trung_yen, 2022, households=10, poor=2, minority=0, existing=hh)
     p = progress("II.2-ethnic-minority-2025", 2022)
     assert p.baseline is None and p.actual is None and p.status is None
 
 
 def test_ethnic_minority_rate_counts_poor_among_minority_households(trung_yen):
     # 2021: 5 poor of 10 minority households (50 %); 2022: 4 of 10 (40 %): 10 points in a year.
-    add_reviews(trung_yen, 2021, households=30, poor=8, minority=10, minority_poor=5)
-    add_reviews(trung_yen, 2022, households=30, poor=8, minority=10, minority_poor=4)
+    hh = add_reviews(trung_yen, 2021, households=30, poor=8, minority=10, minority_poor=5)
+    add_reviews(trung_yen, 2022, households=30, poor=8, minority=10, minority_poor=4, existing=hh)
     p = progress("II.2-ethnic-minority-2025", 2022)
     assert p.baseline == D(50) and p.current == D(40) and p.actual == D(10) and p.status == "on_track"
 
@@ -86,8 +86,8 @@ def test_commune_targets_count_the_units_the_commune_succeeded(trung_yen, old_ta
 
 def test_housing_target_counts_poor_households_deprived_on_housing_quality(trung_yen):
     # Poor with indicator 7: 4 (2021), 1 (2023). Near-poor with indicator 7 and poor with other indicators do not count.
-    add_reviews(trung_yen, 2021, households=40, poor=10, near_poor=5, housing_poor=4, other_bits_poor=3, housing_near_poor=2)
-    add_reviews(trung_yen, 2023, households=40, poor=10, near_poor=5, housing_poor=1, housing_near_poor=5)
+    hh = add_reviews(trung_yen, 2021, households=40, poor=10, near_poor=5, housing_poor=4, other_bits_poor=3, housing_near_poor=2)
+    add_reviews(trung_yen, 2023, households=40, poor=10, near_poor=5, housing_poor=1, housing_near_poor=5, existing=hh)
     p = progress("III.4-temporary-houses-2025", 2023)
     assert p.baseline == D(4) and p.actual == D(1)
     # The straight path from 4 to 0 over 2021–2025 allows 2 in 2023.

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 from django.core import mail  # noqa: F401  (locmem outbox in tests)
 
+from households.household_years import household_years_refresh
 from households.models import AnnualReview, Change, Classification, EthnicGroup, Indicator, Member, PovertyStandard, Relation, ReviewState, Sex
 from reporting import services
 from reporting.models import ReportKind
@@ -61,14 +62,17 @@ def make_review(
         from households.models import PovertyCause
 
         review.causes.set(PovertyCause.objects.filter(code__in=causes))
+    household_years_refresh(household_ids=[household.pk])
     return review
 
 
 def add_member(household, name: str, *, sex: str = Sex.FEMALE, born: int = 1980, relation: str = Relation.SPOUSE, ethnic: str = "02", cid: str | None = None) -> Member:
-    return Member.objects.create(
+    member = Member.objects.create(
         household=household, full_name=name, sex=sex, birth_date=dt.date(born, 3, 1), relation=relation,
         ethnic_group=EthnicGroup.objects.get(code=ethnic), citizen_id=cid, order=Member.objects.filter(household=household).count(),
     )
+    household_years_refresh(household_ids=[household.pk])
+    return member
 
 
 @pytest.fixture

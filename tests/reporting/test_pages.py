@@ -18,7 +18,7 @@ def test_a_commune_officer_saves_then_submits_the_report_from_its_page(client, t
     url = reverse("reporting:obligation_detail", args=[tantrao_obligation.pk])
     page = client.get(url)
     html = page.content.decode()
-    assert page.status_code == 200 and 'id="figures"' in html and "Tổng số hộ được rà soát" in html
+    assert page.status_code == 200 and 'id="figures"' in html and "Tổng số hộ dân cư" in html
     assert "trước ngày 10/12/2026" in html and "data-warn-unsaved" in html
     saved = client.post(url, {"narrative": "Kết quả năm 2026.", "comment_poor": "Số liệu khớp sổ xã.", "save": "1"}, follow=True)
     assert "Đã lưu bản nháp." in saved.content.decode()

@@ -18,15 +18,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_commune_report_is_prefilled_with_the_communes_review_results(tantrao_obligation, tantrao):
-    make_review(commune=tantrao, year=2026, classification=Classification.POOR, change=Change.FELL_BACK_POOR)
-    make_review(commune=tantrao, year=2026, classification=Classification.NEAR_POOR, change=Change.ESCAPED_POVERTY)
+    # Four households of Tân Trào: one poor in 2024, out in 2025, poor again in 2026 (fell back); one poor in 2025,
+    # near-poor in 2026 (escaped); one not poor; one whose 2026 review is still a draft (not official: neither).
+    back = make_review(commune=tantrao, year=2024, classification=Classification.POOR).household
+    make_review(commune=tantrao, year=2025, household=back)
+    make_review(commune=tantrao, year=2026, household=back, classification=Classification.POOR)
+    out = make_review(commune=tantrao, year=2025, classification=Classification.POOR).household
+    make_review(commune=tantrao, year=2026, household=out, classification=Classification.NEAR_POOR)
     make_review(commune=tantrao, year=2026)
-    make_review(commune=tantrao, year=2026, classification=Classification.POOR, state="draft")  # not official: not counted
+    make_review(commune=tantrao, year=2026, classification=Classification.POOR, state="draft")
     figures = {f["key"]: f["value"] for f in services.figures.obligation_figures(obligation=tantrao_obligation)}
-    assert figures["households"] == 3
+    assert figures["households"] == 4 and figures["reviewed"] == 4
+    assert figures["poor_start"] == 1 and figures["poor_escaped"] == 1
     assert figures["poor"] == 1 and figures["poor_fell_back"] == 1
     assert figures["near_poor"] == 1
-    assert figures["poor_rate"] == 33.33
+    assert figures["poor_rate"] == 25.0
 
 
 def test_saving_a_draft_keeps_comments_on_figures_and_moves_the_state(tantrao_obligation, tantrao_officer):

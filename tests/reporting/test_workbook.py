@@ -3,6 +3,7 @@ known answers: a commune with no reviews, a household that fell back, the ethnic
 households of merged communes as the start of the year; and the layout of the forms."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zipfile
 
@@ -22,15 +23,20 @@ P, N, O = Classification.POOR, Classification.NEAR_POOR, Classification.OTHER
 
 @pytest.fixture
 def history(tantrao, minhthanh, old_unit):
-    """2024: old Tân Trào (A, B poor; C near-poor; D other) and Trung Yên (E poor, ethnic minority; F other).
-    2025, in the new Tân Trào: A escaped to near-poor, B stayed poor, C escaped near-poverty, D fell back into
-    poverty, E stayed poor, F stayed, G reviewed for the first time (near-poor). Minh Thanh 2025: one newly poor
-    ethnic-minority household, one other. Bình Ca: no reviews at all."""
-    old_tt, trung_yen = old_unit("02545"), old_unit("02539")
+    """2024: old Tân Trào (A, B poor; C near-poor; D other, poor in 2023) and Trung Yên (E poor, ethnic minority; F
+    other). 2025, in the new Tân Trào: A escaped to near-poor, B stayed poor, C escaped near-poverty, D fell back
+    into poverty, E stayed poor, F stayed, G moved in during 2025 (near-poor). Minh Thanh (three households of the
+    old Minh Thanh, never reviewed before): one newly poor ethnic-minority household, one other, one poor still
+    posted (not official). Bình Ca: no households at all."""
+    from households import events
+    from tests.conftest import HouseholdFactory
+
+    old_tt, trung_yen, old_mt = old_unit("02545"), old_unit("02539"), old_unit("02542")
     h = {}
     for key, unit, cls, em in (("A", old_tt, P, False), ("B", old_tt, P, False), ("C", old_tt, N, False), ("D", old_tt, O, False),
                                ("E", trung_yen, P, True), ("F", trung_yen, O, False)):
         h[key] = make_review(commune=unit, year=2024, classification=cls, ethnic_minority=em).household
+    make_review(commune=old_tt, year=2023, household=h["D"], classification=P)
     make_review(commune=tantrao, year=2025, household=h["A"], classification=N, previous=P, change=Change.ESCAPED_POVERTY)
     make_review(commune=tantrao, year=2025, household=h["B"], classification=P, previous=P, change=Change.STAYED,
                 deprived=("1", "4", "7"), causes=("von", "dat"), no_working_capacity=True)
@@ -40,11 +46,14 @@ def history(tantrao, minhthanh, old_unit):
     make_review(commune=tantrao, year=2025, household=h["E"], classification=P, previous=P, change=Change.STAYED,
                 ethnic_minority=True, deprived=("4", "7", "11"), causes=("omdau",))
     make_review(commune=tantrao, year=2025, household=h["F"], classification=O, previous=O, change=Change.STAYED)
-    h["G"] = make_review(commune=tantrao, year=2025, classification=N, change=Change.FIRST_REVIEW).household
-    h["M"] = make_review(commune=minhthanh, year=2025, classification=P, previous=O, change=Change.NEWLY_POOR, ethnic_minority=True,
-                         deprived=("4", "7", "9", "12"), causes=("dat",)).household
-    make_review(commune=minhthanh, year=2025, classification=O, previous=O, change=Change.STAYED)
-    make_review(commune=minhthanh, year=2025, classification=P, change=Change.NEWLY_POOR, state="posted")  # not official yet
+    h["G"] = HouseholdFactory(code="BC-G00001", commune=tantrao)
+    events.household_move_in(household=h["G"], date=dt.date(2025, 4, 1), reason="Từ Phú Thọ chuyển đến.", user=None)
+    make_review(commune=tantrao, year=2025, household=h["G"], classification=N, change=Change.FIRST_REVIEW)
+    mt = [HouseholdFactory(code=f"BC-M{i:05d}", commune=old_mt) for i in range(3)]
+    h["M"] = make_review(commune=minhthanh, year=2025, household=mt[0], classification=P, previous=O, change=Change.NEWLY_POOR,
+                         ethnic_minority=True, deprived=("4", "7", "9", "12"), causes=("dat",)).household
+    make_review(commune=minhthanh, year=2025, household=mt[1], classification=O, previous=O, change=Change.STAYED)
+    make_review(commune=minhthanh, year=2025, household=mt[2], classification=P, change=Change.NEWLY_POOR, state="posted")  # not official yet
     b = h["B"]
     b.head_name = "Ma Văn Bảy"
     b.save()
@@ -90,29 +99,30 @@ def test_review_results_by_commune_cell_by_cell(history):
     ws = open_report(make_report())["01. Kết quả rà soát"]
     col = header_columns(ws)
     tt = row_of(ws, "Xã Tân Trào")
-    assert tt[col["Tổng số hộ được rà soát"]] == 7
+    assert tt[col["Tổng số hộ dân cư"]] == 7
     assert tt[col["Hộ nghèo / Đầu năm"]] == 3  # A, B of the old Tân Trào and E of Trung Yên, last year
     assert tt[col["Hộ nghèo / Thoát nghèo trong năm"]] == 1  # A
     assert tt[col["Hộ nghèo / Tái nghèo"]] == 1  # D, the household that fell back
     assert tt[col["Hộ nghèo / Phát sinh mới"]] == 0
     assert tt[col["Hộ nghèo / Cuối năm"]] == 3  # B, D, E
     assert tt[col["Hộ nghèo / Tỷ lệ cuối năm (%)"]] == 42.86
-    assert tt[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] == 7.14  # 3/6 = 50.00 % → 42.86 %
+    assert tt[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] == 7.14  # 3/6 = 50.00 % at the end of 2024 → 42.86 %
     assert tt[col["Hộ cận nghèo / Đầu năm"]] == 1 and tt[col["Hộ cận nghèo / Thoát cận nghèo trong năm"]] == 1
     assert tt[col["Hộ cận nghèo / Cuối năm"]] == 2 and tt[col["Hộ cận nghèo / Tỷ lệ cuối năm (%)"]] == 28.57
     mt = row_of(ws, "Xã Minh Thanh")
-    assert (mt[col["Tổng số hộ được rà soát"]], mt[col["Hộ nghèo / Phát sinh mới"]], mt[col["Hộ nghèo / Cuối năm"]]) == (2, 1, 1)
-    assert mt[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] is None  # no reviews there last year
-    bc = row_of(ws, "Xã Bình Ca")  # a commune with no reviews still has its row
-    assert bc[col["Tổng số hộ được rà soát"]] == 0 and bc[col["Hộ nghèo / Cuối năm"]] == 0
+    # All three households count, the posted one too (neither poor nor near-poor until it is recognised).
+    assert (mt[col["Tổng số hộ dân cư"]], mt[col["Hộ nghèo / Phát sinh mới"]], mt[col["Hộ nghèo / Cuối năm"]]) == (3, 1, 1)
+    assert mt[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] == -33.33  # 0/3 at the end of 2024 → 1/3
+    bc = row_of(ws, "Xã Bình Ca")  # a commune with no households still has its row
+    assert bc[col["Tổng số hộ dân cư"]] == 0 and bc[col["Hộ nghèo / Cuối năm"]] == 0
     assert bc[col["Hộ nghèo / Tỷ lệ cuối năm (%)"]] is None
     total = row_of(ws, "TỔNG CỘNG")
-    assert total[col["Tổng số hộ được rà soát"]] == 9 and total[col["Hộ nghèo / Cuối năm"]] == 4
-    assert total[col["Hộ nghèo / Tỷ lệ cuối năm (%)"]] == 44.44
-    assert total[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] == 5.56
+    assert total[col["Tổng số hộ dân cư"]] == 10 and total[col["Hộ nghèo / Cuối năm"]] == 4
+    assert total[col["Hộ nghèo / Tỷ lệ cuối năm (%)"]] == 40.0
+    assert total[col["Hộ nghèo / Giảm so với năm trước (điểm %)"]] == -6.67  # 3/9 → 4/10
     rural = row_of(ws, "Nông thôn")
-    assert rural[col["Tổng số hộ được rà soát"]] == 9  # every commune is rural since 1 July 2025
-    assert row_of(ws, "Thành thị")[col["Tổng số hộ được rà soát"]] == 0
+    assert rural[col["Tổng số hộ dân cư"]] == 10  # every commune is rural since 1 July 2025
+    assert row_of(ws, "Thành thị")[col["Tổng số hộ dân cư"]] == 0
 
 
 def test_ethnic_minority_split(history):
@@ -204,8 +214,8 @@ def test_a_native_line_chart_of_the_rate_trend(history):
     assert "<c:lineChart>" in xml and "Diễn biến tỷ lệ" in xml and xml.count("<c:ser>") == 4
     ws = load_workbook(path)["10. Diễn biến tỷ lệ"]
     col = header_columns(ws)
-    assert row_of(ws, "2024")[col["Tỷ lệ hộ nghèo (%)"]] == 50.0
-    assert row_of(ws, "2025")[col["Tỷ lệ hộ nghèo (%)"]] == 44.44
+    assert row_of(ws, "2024")[col["Tỷ lệ hộ nghèo (%)"]] == 33.33  # A, B, E of the nine households then
+    assert row_of(ws, "2025")[col["Tỷ lệ hộ nghèo (%)"]] == 40.0
 
 
 def test_the_same_data_give_the_same_bytes(history):
