@@ -7,10 +7,10 @@ def _build_statistics(sender, **kwargs) -> None:
     from django.db import transaction
 
     from .household_years import household_years_rebuild
-    from .models import Household, HouseholdYear
+    from .models import Household, HouseholdYear, StatusCount
 
     try:
-        if Household.objects.exists() and not HouseholdYear.objects.exists():
+        if Household.objects.exists() and not (HouseholdYear.objects.exists() and StatusCount.objects.exists()):
             with transaction.atomic():
                 household_years_rebuild()
     except Exception:  # noqa: BLE001 - a database not yet migrated to the end (migrating to an earlier state)

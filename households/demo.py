@@ -763,9 +763,9 @@ def _births_and_deaths(*, rng: random.Random, year: int, today: dt.date, people:
     from .models import MemberChange
 
     ids = [p["id"] for p in people]
-    rows = list(Member.objects.filter(household_id__in=ids).values_list("id", "household_id", "relation", "birth_date", "sex", "full_name", "ethnic_group_id"))
-    heads = {hid: (name, eg) for _i, hid, rel, _b, _s, name, eg in rows if rel == Relation.HEAD}
-    young = sorted({hid for _i, hid, rel, b, _s, _n, _e in rows if rel == Relation.SPOUSE and b and 20 <= year - b.year <= 40})
+    rows = list(Member.objects.filter(household_id__in=ids).values_list("id", "household_id", "relation", "birth_date", "sex", "full_name", "ethnic_group_id", "joined_on"))
+    heads = {hid: (name, eg) for _i, hid, rel, _b, _s, name, eg, _j in rows if rel == Relation.HEAD}
+    young = sorted({hid for _i, hid, rel, b, _s, _n, _e, _j in rows if rel == Relation.SPOUSE and b and 20 <= year - b.year <= 40})
     size = {p["id"]: p for p in people}
     born = []
     for hid in rng.sample(young, min(len(young), int(len(people) * BIRTH_RATE))):
@@ -778,10 +778,12 @@ def _births_and_deaths(*, rng: random.Random, year: int, today: dt.date, people:
                            joined_on=day, joined_reason=MemberChange.BIRTH))
         size[hid]["size"] += 1
     Member.objects.bulk_create(born, batch_size=500)
-    old = [(i, hid) for i, hid, rel, b, _s, _n, _e in rows if rel not in (Relation.HEAD,) and b and year - b.year >= 75]
+    old = [(i, hid, joined) for i, hid, rel, b, _s, _n, _e, joined in rows if rel not in (Relation.HEAD,) and b and year - b.year >= 75]
     died = rng.sample(old, min(len(old), int(len(people) * DEATH_RATE)))
-    for member_id, hid in died:
+    for member_id, hid, joined in died:
         day = min(dt.date(year, rng.randint(1, 12), rng.randint(1, 28)), today - dt.timedelta(days=1))
+        if joined is not None and day <= joined:
+            continue  # came to the household later in the year
         Member.objects.filter(pk=member_id).update(left_on=day, left_reason=MemberChange.DEATH)
         size[hid]["size"] = max(1, size[hid]["size"] - 1)
     summary.births += len(born)

@@ -34,7 +34,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from . import poverty
-from .bulk import chunks, insert_rows
+from .bulk import add_counts, chunks, insert_rows
 from .models import (
     OFFICIAL_STATES,
     AdministrativeUnit,
@@ -48,6 +48,7 @@ from .models import (
     Member,
     PovertyStandard,
     Relation,
+    StatusCount,
 )
 from .structure import successor_maps
 
@@ -318,10 +319,42 @@ def build_rows(household_ids: list[int], *, years: range, units: _Units) -> list
     return out
 
 
+def _counts(rows: Iterable[tuple], sign: int = 1, into: dict[tuple, list[int]] | None = None) -> dict[tuple, list[int]]:
+    """The rows' contributions to `StatusCount`: per key (year, basis, places, attributes, status, change…) the
+    households, persons this year and last, persons gained and lost, reviewed, without working capacity, of merit."""
+    out: dict[tuple, list[int]] = into if into is not None else defaultdict(lambda: [0] * 8)
+    for r in rows:
+        (_, year, commune, village, area, minority, persons, prev_commune, prev_village, prev_area, prev_minority, prev_persons,
+         s_o, p_o, c_o, _src_o, nwc_o, merit_o, s_w, p_w, c_w, _src_w, nwc_w, merit_w, reviewed, line_o, line_w, moved) = r
+        places = (commune or 0, prev_commune or 0, village or 0, prev_village or 0, area, prev_area, bool(minority), bool(prev_minority))
+        gain, loss = max(persons - prev_persons, 0), max(prev_persons - persons, 0)
+        for basis, status, prev, change, line, nwc, merit in (("o", s_o, p_o, c_o, line_o, nwc_o, merit_o),
+                                                             ("w", s_w, p_w, c_w, line_w, nwc_w, merit_w)):
+            counts = out[(year, basis, *places, status, prev, change, bool(line), bool(moved))]
+            for i, v in enumerate((1, persons, prev_persons, gain, loss, int(bool(reviewed)), int(bool(nwc)), int(bool(merit)))):
+                counts[i] += sign * v
+    return out
+
+
+def _add(deltas: dict[tuple, list[int]]) -> None:
+    """Apply counter changes to `StatusCount` and drop the keys no household has any more."""
+    rows = [(*key, *values) for key, values in deltas.items() if any(values)]
+    add_counts(StatusCount._meta.db_table, StatusCount.KEY, StatusCount.MEASURES, rows)
+    years = {key[0] for key in deltas}
+    if years:
+        StatusCount.objects.filter(year__in=years, n=0).delete()
+
+
 def _write(household_ids: list[int], rows: list[tuple]) -> None:
+    """Replace these households' rows (and their counts in `StatusCount`) by `rows`."""
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0] * 8)
     for batch in chunks(household_ids):
-        HouseholdYear.objects.filter(household_id__in=batch).delete()
-    insert_rows(HouseholdYear._meta.db_table, COLUMNS, rows)
+        old = HouseholdYear.objects.filter(household_id__in=batch)
+        _counts(old.values_list(*COLUMNS), sign=-1, into=deltas)
+        old.delete()
+    insert_rows(HouseholdYear._meta.db_table, COLUMNS, rows, copy=True)
+    _counts(rows, into=deltas)
+    _add(deltas)
 
 
 _deferred: list[set[int]] = []
@@ -353,9 +386,10 @@ def household_years_refresh(*, household_ids: Iterable[int]) -> int:
         _deferred[-1].update(ids)
         return 0
     # A household split off one of these follows its parent's history (its first review's change, "fell back").
+    children: list[int] = []
     for batch in chunks(ids):
-        ids += list(HouseholdEvent.objects.filter(kind=EventKind.SPLIT, household_id__in=batch).values_list("other_household_id", flat=True))
-    ids = sorted(set(ids))
+        children += HouseholdEvent.objects.filter(kind=EventKind.SPLIT, household_id__in=batch).values_list("other_household_id", flat=True)
+    ids = sorted(set(ids) | set(children))
     years = statistics_years()
     units = _Units(years)
     written = 0
@@ -367,18 +401,24 @@ def household_years_refresh(*, household_ids: Iterable[int]) -> int:
 
 
 def household_years_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the rows of every household (the table is derived: nothing is lost). Returns the rows written."""
+    """Rebuild the rows of every household and the counts (the tables are derived: nothing is lost). Returns the
+    rows written."""
     years = statistics_years()
     units = _Units(years)
     HouseholdYear.objects.all().delete()
+    StatusCount.objects.all().delete()
     ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
     written = 0
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * 8)
     for i, batch in enumerate(chunks(ids, BATCH)):
         rows = build_rows(batch, years=years, units=units)
-        insert_rows(HouseholdYear._meta.db_table, COLUMNS, rows)
+        insert_rows(HouseholdYear._meta.db_table, COLUMNS, rows, copy=True)
+        _counts(rows, into=counts)
         written += len(rows)
         if progress is not None:
             progress(min(100, int(100 * (i + 1) * BATCH / max(1, len(ids)))))
+    insert_rows(StatusCount._meta.db_table, (*StatusCount.KEY, *StatusCount.MEASURES),
+                [(*key, *values) for key, values in counts.items()], copy=True)
     return written
 
 
@@ -391,7 +431,8 @@ def household_years_ensure(*, year: int) -> None:
 
 
 def household_years_check(*, household_ids: Iterable[int] | None = None) -> list[str]:
-    """Compare the stored rows with a fresh build (the nightly reconciliation): the differences, by household."""
+    """Compare the stored rows with a fresh build, and the counts with the rows (the nightly reconciliation): the
+    differences, by household (and a line per count that differs)."""
     years = statistics_years()
     units = _Units(years)
     ids = sorted(household_ids) if household_ids is not None else list(Household.objects.order_by("pk").values_list("pk", flat=True))
@@ -404,4 +445,11 @@ def household_years_check(*, household_ids: Iterable[int] | None = None) -> list
         for key in sorted(set(fresh) | set(stored)):
             if fresh.get(key) != stored.get(key):
                 problems.append(f"hộ #{key[0]} năm {key[1]}: lưu {stored.get(key)} ≠ tính lại {fresh.get(key)}")
+    if household_ids is None:
+        expected = {k: v for k, v in _counts(HouseholdYear.objects.values_list(*COLUMNS).iterator(chunk_size=20000)).items() if any(v)}
+        kept = {tuple(r[:len(StatusCount.KEY)]): list(r[len(StatusCount.KEY):])
+                for r in StatusCount.objects.values_list(*StatusCount.KEY, *StatusCount.MEASURES)}
+        for key in sorted(set(expected) | set(kept), key=str):
+            if expected.get(key) != kept.get(key):
+                problems.append(f"số tổng hợp {key}: lưu {kept.get(key)} ≠ tính lại {expected.get(key)}")
     return problems

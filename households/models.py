@@ -1100,6 +1100,54 @@ class HouseholdYear(models.Model):
         ]
 
 
+STATUS_COUNT_KEY = ("year", "basis", "commune", "prev_commune", "village", "prev_village", "area", "prev_area", "minority",
+                    "prev_minority", "status", "prev", "change", "line", "moved")
+
+
+class StatusCount(models.Model):
+    """The household-year rows counted (`HouseholdYear`), per year and basis, by everything a figure groups them by:
+    the summary table every poverty figure is read from, so that a dashboard's cost does not grow with the registry.
+
+    Kept with the rows, in the same transaction, by `households.household_years` (each rebuilt household takes its
+    old rows' counts off and adds its new ones); `manage.py rebuild_statistics` rebuilds it, `--check` compares it
+    with the rows. No foreign keys: 0 stands for "none" (no place this year, no place last year, no village)."""
+
+    year = models.PositiveSmallIntegerField()
+    basis = models.CharField(max_length=1)  # "o" official, "w" working
+    commune = models.IntegerField(default=0)
+    prev_commune = models.IntegerField(default=0)
+    village = models.IntegerField(default=0)
+    prev_village = models.IntegerField(default=0)
+    area = models.CharField(max_length=5, blank=True)
+    prev_area = models.CharField(max_length=5, blank=True)
+    minority = models.BooleanField(default=False)
+    prev_minority = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, blank=True)
+    prev = models.CharField(max_length=10, blank=True)
+    change = models.CharField(max_length=22, blank=True)
+    line = models.BooleanField(default=False)
+    moved = models.BooleanField(default=False)
+    # Households, their persons this year and last, the persons gained and lost by households that stayed, those
+    # with a review this year, without working capacity, with a person of merit.
+    n = models.IntegerField(default=0)
+    p = models.IntegerField(default=0)
+    pp = models.IntegerField(default=0)
+    gain = models.IntegerField(default=0)
+    loss = models.IntegerField(default=0)
+    reviewed = models.IntegerField(default=0)
+    nwc = models.IntegerField(default=0)
+    merit = models.IntegerField(default=0)
+
+    KEY = STATUS_COUNT_KEY
+    MEASURES = ("n", "p", "pp", "gain", "loss", "reviewed", "nwc", "merit")
+
+    class Meta:
+        verbose_name = gettext_lazy("số liệu tổng hợp theo năm")
+        verbose_name_plural = gettext_lazy("số liệu tổng hợp theo năm")
+        constraints = [models.UniqueConstraint(fields=list(STATUS_COUNT_KEY), name="status_count_key")]
+        indexes = [models.Index(fields=["year", "basis"], name="status_count_year_basis")]
+
+
 class UnitMerger(models.Model):
     """The audit record of a merger: units A, B, … merged into C from a date, who did it and what moved."""
 

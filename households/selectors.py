@@ -17,6 +17,7 @@ from .models import (
     Household,
     HouseholdPlacement,
     HouseholdStatus,
+    HouseholdYear,
     Level,
     ReviewApplication,
     ReviewState,
@@ -188,12 +189,17 @@ def _lineage(commune: AdministrativeUnit) -> set[int]:
     return cached
 
 
+def _on_last_years_lists(commune: AdministrativeUnit, year: int) -> QuerySet:
+    """The year rows of the households on last year's poor or near-poor lists (as recognised, a household not
+    reviewed again keeping its status) in the commune or the units it took over, at the end of last year
+    (Decision 24 Art. 4.1: the households to review)."""
+    return HouseholdYear.objects.filter(
+        year=year - 1, commune_id__in=_lineage(commune), status_o__in=(Classification.POOR, Classification.NEAR_POOR)
+    )
+
+
 def _listed_ids(commune: AdministrativeUnit, year: int) -> QuerySet:
-    """Households on last year's poor or near-poor list of the commune or the units it took over (Decision 24
-    Art. 4.1: the households to review)."""
-    return AnnualReview.objects.filter(
-        year=year - 1, commune_id__in=_lineage(commune), classification__in=(Classification.POOR, Classification.NEAR_POOR)
-    ).values("household_id")
+    return _on_last_years_lists(commune, year).values("household_id")
 
 
 def _applied_ids(commune: AdministrativeUnit, year: int) -> QuerySet:
@@ -220,9 +226,8 @@ def review_board(*, commune: AdministrativeUnit, year: int) -> dict:
     this_year = Exists(AnnualReview.objects.filter(household_id=OuterRef("household_id"), year=year))
     listed = {
         row["village_id"]: row
-        for row in AnnualReview.objects.filter(
-            year=year - 1, commune_id__in=lineage, classification__in=(Classification.POOR, Classification.NEAR_POOR)
-        ).order_by().values("village_id").annotate(to_review=Count("id"), to_review_left=Count("id", filter=~Q(this_year)))
+        for row in _on_last_years_lists(commune, year).order_by().values("village_id")
+        .annotate(to_review=Count("id"), to_review_left=Count("id", filter=~Q(this_year)))
     }
     applied = {
         row["village_id"]: row
@@ -276,7 +281,8 @@ def review_board_rows(*, ids: list[int], year: int) -> list[Household]:
     """The details of one page of the board's list: last year's classification, this year's review, the flags."""
     this = AnnualReview.objects.filter(household=OuterRef("pk"), year=year)
     rows = Household.objects.filter(pk__in=ids).select_related("village").annotate(
-        previous_classification=Subquery(AnnualReview.objects.filter(household=OuterRef("pk"), year=year - 1).values("classification")[:1]),
+        # Last year's lists as recognised (a household not reviewed then keeps its earlier status).
+        previous_classification=Subquery(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year - 1).values("status_o")[:1]),
         review_id=Subquery(this.values("pk")[:1]),
         review_state=Subquery(this.values("state")[:1]),
         review_classification=Subquery(this.values("classification")[:1]),

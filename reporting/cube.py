@@ -1,9 +1,9 @@
 """The counts every poverty figure is made of: the household-year cube and its tally.
 
-`status_cube` groups the year rows of `households.HouseholdYear` (one per household and year: where it lived and
-who its members were on 31 December, its status on the lists, and the same for the year before) by place, area,
-ethnic-minority flag, status and change, and counts households and persons: one query, a few hundred rows per year
-whatever the number of households. `tally` adds those rows up into the figures of each table row (a commune, a
+`status_cube` reads the counts of the year rows of `households.HouseholdYear` (one per household and year: where it
+lived and who its members were on 31 December, its status on the lists, and the same for the year before), kept in
+`households.StatusCount` by place, area, ethnic-minority flag, status and change: one query, a few hundred rows per
+year whatever the number of households. `tally` adds those rows up into the figures of each table row (a commune, a
 village, the area) — resident households and persons (the denominators: DOMAIN.md §3, "Rate = households in the
 category ÷ all resident households × 100"), the poor and near-poor, their groups, and the movement tables (forms 2
 and 3) — so that every row balances by construction:
@@ -28,9 +28,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Q, Sum
 
-from households.models import Change, HouseholdYear
+from households.models import Change, StatusCount
 
 POOR, NEAR = "poor", "near_poor"
 
@@ -55,31 +55,27 @@ def status_cube(
     *, years: Iterable[int], basis: str, unit_ids: Iterable[int] | None = None, wide_ids: Iterable[int] | None = None,
     by: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Household-year rows of `years` counted by place, attributes and status on `basis` (one query).
+    """The counts of `years` on `basis` by place, attributes and status (one query on `households.StatusCount`, the
+    summary of the household-year rows kept by `households.household_years`: a few hundred rows per year whatever
+    the number of households).
 
     `wide_ids`: the units whose rows may count (the scope and every unit it took over), used to narrow the scan;
     `tally` decides exactly which side of each row counts. `by="village"` adds the villages.
     """
-    s = _SUFFIX[basis]
-    qs = HouseholdYear.objects.filter(year__in=list(years))
+    qs = StatusCount.objects.filter(year__in=list(years), basis=_SUFFIX[basis])
     if wide_ids is not None:
         wide = list(wide_ids)
-        qs = qs.filter(Q(commune_id__in=wide) | Q(prev_commune_id__in=wide))
-    dims = ["year", "commune_id", "prev_commune_id", "area", "prev_area", "minority", "prev_minority",
-            f"status_{s}", f"prev_{s}", f"change_{s}", f"line_change_{s}", "moved"]
+        qs = qs.filter(Q(commune__in=wide) | Q(prev_commune__in=wide))
+    dims = ["year", "commune", "prev_commune", "area", "prev_area", "minority", "prev_minority", "status", "prev", "change", "line", "moved"]
     if by == "village":
-        dims += ["village_id", "prev_village_id"]
-    gain = Case(When(persons__gt=F("prev_persons"), then=F("persons") - F("prev_persons")), default=0, output_field=IntegerField())
-    loss = Case(When(prev_persons__gt=F("persons"), then=F("prev_persons") - F("persons")), default=0, output_field=IntegerField())
-    rows = qs.values(*dims).annotate(
-        n=Count("id"), p=Sum("persons"), pp=Sum("prev_persons"), gain=Sum(gain), loss=Sum(loss),
-        reviewed=Count("id", filter=Q(reviewed=True)),
-        nwc=Count("id", filter=Q(**{f"no_working_capacity_{s}": True})),
-        merit=Count("id", filter=Q(**{f"person_of_merit_{s}": True})),
-    ).order_by()
+        dims += ["village", "prev_village"]
+    rows = qs.values(*dims).annotate(**{m: Sum(m) for m in StatusCount.MEASURES}).order_by()
     out = []
     for r in rows:
-        r["status"], r["prev"], r["change"], r["line"] = r.pop(f"status_{s}"), r.pop(f"prev_{s}"), r.pop(f"change_{s}"), r.pop(f"line_change_{s}")
+        r["commune_id"], r["prev_commune_id"] = r.pop("commune") or None, r.pop("prev_commune") or None
+        if by == "village":
+            r["village_id"], r["prev_village_id"] = r.pop("village") or None, r.pop("prev_village") or None
+        r["nwc"], r["merit"] = r["nwc"] or 0, r["merit"] or 0
         out.append(r)
     return out
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from households.household_years import household_years_check, household_years_rebuild
-from households.models import Household, HouseholdYear
+from households.models import Household, HouseholdYear, StatusCount
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             self.stdout.write(f"{len(problems)} dòng lệch ({time.perf_counter() - started:.1f} giây).")
             return
-        if if_empty and (HouseholdYear.objects.exists() or not Household.objects.exists()):
+        if if_empty and ((HouseholdYear.objects.exists() and StatusCount.objects.exists()) or not Household.objects.exists()):
             self.stdout.write("Đã có số liệu hộ theo năm: bỏ qua.")
             return
         with transaction.atomic():

@@ -1,7 +1,9 @@
-"""11. The list of poor and near-poor households of the year with their members (form 9 of the working layout):
-personal data, written only into the `full` edition, which only roles that see personal data may download.
+"""11. The list of poor and near-poor households at the end of the year with their members then (form 9 of the
+working layout): every household on the lists, a household not reviewed again this year with its last result; its
+figures are those of the review its status comes from. Personal data, written only into the `full` edition, which
+only roles that see personal data may download.
 
-Streams: reviews are read with a server-side iterator, members and support fetched per chunk of 2,000
+Streams: the year rows are read with a server-side iterator, members and support fetched per chunk of 2,000
 households, rows written to a write-only sheet — memory stays flat at district scale.
 """
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+
+import datetime as dt
+
+from django.db.models import Q
 
 from households.models import Classification, Member, Relation, Sex
 
@@ -20,18 +26,19 @@ from ..layout import FormSheet
 CHUNK = 2000
 RELATIONS = dict(Relation.choices)
 CLASSES = {Classification.POOR: "Hộ nghèo", Classification.NEAR_POOR: "Hộ cận nghèo"}
-REVIEW_FIELDS = (
-    "household_id", "household__code", "household__head_name", "village__name", "commune__name", "classification",
-    "change", "income_per_capita_month", "deprivation_count", "ethnic_minority", "no_working_capacity", "person_of_merit",
-)
-
-
 def reviews(ctx: ReportContext):
+    """The households on the lists at the end of the year (poor, then near-poor within each village)."""
+    b = "o" if ctx.basis == selectors.OFFICIAL else "w"
+    fields = (
+        "household_id", "household__code", "household__head_name", "village__name", "commune__name", f"status_{b}",
+        f"change_{b}", f"source_{b}__income_per_capita_month", f"source_{b}__deprivation_count", "minority",
+        f"no_working_capacity_{b}", f"person_of_merit_{b}",
+    )
     return (
-        selectors.reviews(year=ctx.year, unit_ids=ctx.unit_ids, basis=ctx.basis)
-        .filter(classification__in=[Classification.POOR, Classification.NEAR_POOR])
+        selectors.listed(year=ctx.year, unit_ids=ctx.unit_ids, basis=ctx.basis, classification=None)
+        .filter(**{f"status_{b}__in": [Classification.POOR, Classification.NEAR_POOR]})
         .order_by("commune__code", "village__name", "household__code")
-        .values_list(*REVIEW_FIELDS)
+        .values_list(*fields)
     )
 
 
@@ -50,10 +57,14 @@ def _support(ids: list[int], year: int) -> dict[int, list[str]]:
     return out
 
 
-def _members(ids: list[int]) -> dict[int, list[tuple]]:
+def _members(ids: list[int], year: int) -> dict[int, list[tuple]]:
+    """The members of these households on 31 December of the year (born, joined and not yet left)."""
+    on = dt.date(year, 12, 31)
     out: dict[int, list[tuple]] = defaultdict(list)
     rows = (
-        Member.objects.filter(household_id__in=ids)
+        Member.all_objects.filter(household_id__in=ids)
+        .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=on), Q(joined_on__isnull=True) | Q(joined_on__lte=on),
+                Q(left_on__isnull=True) | Q(left_on__gt=on))
         .order_by("household_id", "order", "id")
         .values_list("household_id", "full_name", "sex", "birth_date", "relation", "ethnic_group__name", "citizen_id")
     )
@@ -69,7 +80,7 @@ def rows(ctx: ReportContext, *, total: int = 0) -> Iterator[dict[str, Any]]:
     def flush() -> Iterator[dict[str, Any]]:
         nonlocal stt
         ids = [r[0] for r in chunk]
-        members, support = _members(ids), _support(ids, ctx.year)
+        members, support = _members(ids, ctx.year), _support(ids, ctx.year)
         for (hid, code, head, village, commune, cls, change, income, ndep, em, no_labour, merit) in chunk:
             stt += 1
             people = members.get(hid) or [(head, "", None, Relation.HEAD, "", None)]
