@@ -167,7 +167,7 @@ def build_rows(household_ids: list[int], *, years: range, units: _Units) -> list
     """The rows of these households for `years`, as tuples in `COLUMNS` order. Eight queries for the batch."""
     ids = list(household_ids)
     households = list(
-        Household.objects.filter(pk__in=ids).values_list("pk", "commune_id", "village_id", "resident_since", "ended_on")
+        Household.objects.filter(pk__in=ids).order_by().values_list("pk", "commune_id", "village_id", "resident_since", "ended_on")
     )
     placements: dict[int, list[tuple]] = defaultdict(list)
     for hid, commune_id, village_id, start, end in HouseholdPlacement.objects.filter(household_id__in=ids).values_list(
@@ -175,19 +175,21 @@ def build_rows(household_ids: list[int], *, years: range, units: _Units) -> list
     ).order_by("household_id", "valid_from"):
         placements[hid].append((commune_id, village_id, start, end))
     members: dict[int, list[tuple]] = defaultdict(list)
-    for hid, *row in Member.all_objects.filter(household_id__in=ids).values_list(
+    # No ORDER BY (the models' default orderings join other tables: Household by commune code, reviews by household
+    # code), which made each batch's queries sort across a join.
+    for hid, *row in Member.all_objects.filter(household_id__in=ids).order_by().values_list(
         "household_id", "birth_date", "joined_on", "left_on", "relation", "ethnic_group__minority"
     ):
         row[-1] = bool(row[-1])
         members[hid].append(tuple(row))
     splits = dict(
         (new, (parent, day)) for new, parent, day in HouseholdEvent.objects.filter(kind=EventKind.SPLIT, other_household_id__in=ids)
-        .values_list("other_household_id", "household_id", "date")
+        .order_by().values_list("other_household_id", "household_id", "date")
     )
     reviews: dict[int, dict[int, _Review]] = defaultdict(dict)
     wanted = set(ids) | {parent for parent, _ in splits.values()}
     for batch in chunks(sorted(wanted)):
-        for hid, *values in AnnualReview.objects.filter(household_id__in=batch).values_list(
+        for hid, *values in AnnualReview.objects.filter(household_id__in=batch).order_by().values_list(
             "household_id", "id", "year", "classification", "state", "ethnic_minority", "member_count", "area",
             "income_per_capita_month", "deprivation_mask", "standard_id", "no_working_capacity", "person_of_merit", "commune_id",
         ):

@@ -321,6 +321,7 @@ class UnitIndex:
         self._edges: dict[int, list[int]] | None = None
         self._difficult_parts: dict[int, list[str]] | None = None
         self._villages: dict[Any, dict[str, Any]] = {None: dict(NO_VILLAGE)}
+        self.village_names: Any = None  # households.village_names.VillageNames, once `load_villages` read them
 
     @property
     def successor(self) -> dict[int, int]:
@@ -363,8 +364,19 @@ class UnitIndex:
         return self._difficult_parts
 
     def load_villages(self, *, commune_ids: Iterable[int]) -> None:
-        """Read the villages of these communes at once (a commune's dashboard names them in several tables)."""
-        self._villages.update(_village_info(ids=None, parent_ids=commune_ids))
+        """Read the villages of these communes at once (a commune's dashboard names them in several tables), named
+        as every page names them: namesakes from the units the commune took in carry their former commune
+        (`households.village_names`, whose one query the page then reuses: `village_names`)."""
+        from households.village_names import VillageNames
+
+        self.village_names = VillageNames().read()
+        labels = self.village_names.labels(on=self.on)
+        for u in self.village_names.villages_under(commune_ids):
+            self._villages[u["id"]] = {
+                "id": u["id"], "code": u["code"], "name": labels.get(u["id"], u["name"]),
+                "short_name": u["short_name"] or u["name"], "area": u["area"], "commune_name": u["parent_name"],
+                "extremely_difficult": False, "difficult_parts": [],
+            }
 
     def villages(self, ids: Iterable[int | None]) -> dict[Any, dict[str, Any]]:
         """Villages by id (None: reviews with no village), reading only those not read before."""
@@ -947,7 +959,8 @@ def review_progress(
     qs = reviews(year=year, unit_ids=unit_ids, basis=WORKING, ethnic_minority_only=ethnic_minority_only, area=area, user=user)
     step_of = {str(state): key for key, _, states in PROGRESS_STEPS for state in states}
     counts: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in qs.values(grouping.field, "state").annotate(n=Count("id")).order_by():
+    # COUNT(*), not COUNT(id): the counts then come from the index on (year, commune, village, state) alone.
+    for r in qs.values(grouping.field, "state").annotate(n=Count("*")).order_by():
         counts[grouping.key(r[grouping.field])][step_of[r["state"]]] += r["n"]
     expected: dict[Any, int] = {}
     if structure == CURRENT and not ethnic_minority_only and not area:
@@ -956,7 +969,7 @@ def review_progress(
             hh = scope(user, hh)
         if unit_ids is not None:
             hh = hh.filter(commune_id__in=list(unit_ids))
-        for r in hh.values(grouping.field).annotate(n=Count("id")).order_by():
+        for r in hh.values(grouping.field).annotate(n=Count("*")).order_by():
             expected[grouping.key(r[grouping.field])] = expected.get(grouping.key(r[grouping.field]), 0) + r["n"]
     keys = set(counts) | set(expected)
     info = grouping.describe(keys)
@@ -1325,3 +1338,193 @@ def tasks_behind(
         "by_agency": by_agency,
         "by_commune": by_commune,
     }
+
+
+# --- by ethnic group and children's deprivations (the workbook's forms 02a and 03a) ----------------------------
+
+# Imported here, with the selectors that need them (the functions above need none of them).
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When  # noqa: E402
+
+from households.models import EthnicGroup, Member, Relation  # noqa: E402
+
+ETHNIC_COUNT_KEYS = ("households", "poor", "near_poor")
+
+
+def _members_on(on: dt.date, prefix: str = "") -> Q:
+    """Members of their household on a date: born, joined and not yet left (as `Member.member_on`)."""
+    return (
+        (Q(**{f"{prefix}birth_date__isnull": True}) | Q(**{f"{prefix}birth_date__lte": on}))
+        & (Q(**{f"{prefix}joined_on__isnull": True}) | Q(**{f"{prefix}joined_on__lte": on}))
+        & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on}))
+    )
+
+
+def _head_ethnic_group(on: dt.date) -> Subquery:
+    """The ethnic group recorded on the household's head: the member with relation "head" on `on`, else the
+    household's head row that is not (a head who left with no successor recorded); None: no head recorded."""
+    head = (
+        Member.all_objects.filter(household_id=OuterRef("household_id"), relation=Relation.HEAD)
+        .annotate(present=Case(When(_members_on(on), then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("-present", "order", "id")
+        .values("ethnic_group_id")[:1]
+    )
+    return Subquery(head, output_field=IntegerField())
+
+
+def poverty_by_ethnic_group(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+) -> dict[str, Any]:
+    """Resident households of the year, and the poor and near-poor among them, by the ethnic group of the household's
+    head (DOMAIN.md §3, form 6), for the scope and per commune (or village) grouped as `poverty_by_unit` groups them.
+    Two queries (the year rows with their head's group, counted in the database; the list of groups) plus the unit
+    names.
+
+    Approximation (to confirm against the forms' definition): the household's group is that of its head — the member
+    with relation "head" on 31 December of the year, else its last head recorded — as the registry records that
+    member's group now (`Member.ethnic_group` keeps no history). No head, or a head with no group → "unknown" (code
+    None). The ethnic-minority flag of `poverty_summary` (head or spouse, from the review) may differ for a mixed
+    household.
+
+    {"year", "groups": [{"code", "name", "minority"}] (groups present in the scope, by code; the unknown group last,
+     code None, only when present), "total": ROW, "rows": [{"unit": {...}, **ROW}] by unit code (village name)}
+    ROW = {"households", "poor", "near_poor", "majority": COUNTS (groups not minorities: Kinh), "ethnic_minority":
+           COUNTS (every minority group), "unknown": COUNTS, "by_group": {code: COUNTS}}, COUNTS = {"households",
+           "poor", "near_poor"}
+    """
+    _check(basis=basis, area=None, structure=structure)
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    status = f"status_{'o' if basis == OFFICIAL else 'w'}"
+    qs = (
+        listed(year=year, unit_ids=unit_ids, basis=basis, classification=None, user=user)
+        .annotate(head_group=_head_ethnic_group(reference_date(year)))
+        .values(grouping.field, "head_group", status)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    known = {g["id"]: g for g in EthnicGroup.objects.values("id", "code", "name", "minority")}
+
+    def counts() -> dict[str, int]:
+        return dict.fromkeys(ETHNIC_COUNT_KEYS, 0)
+
+    def blank() -> dict[str, Any]:
+        return {**counts(), "majority": counts(), "ethnic_minority": counts(), "unknown": counts(), "by_group": {}}
+
+    def add(block: dict[str, int], cls: str, n: int) -> None:
+        block["households"] += n
+        if cls in (POOR, NEAR_POOR):
+            block[cls] += n
+
+    total = blank()
+    per: dict[Any, dict[str, Any]] = defaultdict(blank)
+    for r in qs:
+        group = known.get(r["head_group"])
+        code = group["code"] if group else None
+        part = "unknown" if group is None else "ethnic_minority" if group["minority"] else "majority"
+        for row in (total, per[grouping.key(r[grouping.field])]):
+            add(row, r[status], r["n"])
+            add(row[part], r[status], r["n"])
+            add(row["by_group"].setdefault(code, counts()), r[status], r["n"])
+    present = sorted((c for c in total["by_group"] if c is not None))
+    by_code = {g["code"]: g for g in known.values()}
+    groups = [{"code": c, "name": by_code[c]["name"], "minority": by_code[c]["minority"]} for c in present]
+    if None in total["by_group"]:
+        groups.append({"code": None, "name": "", "minority": None})
+    info = grouping.describe(per)
+    rows = [{"unit": info[k], **v} for k, v in per.items()]
+    rows.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return {"year": year, "groups": groups, "total": total, "rows": rows}
+
+
+def children_by_unit(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    classification: str | None = POOR,
+    indicator_codes: Iterable[str] = (),
+    age: int = 16,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+) -> list[dict[str, Any]]:
+    """Children under `age` (16: Decree 07's "trẻ em dưới 16 tuổi") on 31 December of the year in the households
+    counted `classification` at the end of the year, per commune (or village): in all of them, and in those deprived
+    on each of `indicator_codes` of the year's standard (by the review the household's status comes from, as
+    `deprivations_by_unit`). Two queries (the indicators; the members counted in the database) plus the unit names.
+
+    A child is a member on that date (born, joined, not yet left) born after 31 December of year − `age`; a member
+    with no birth date recorded is not counted.
+    [{"unit": {...}, "children", "indicators": {code: children}}] ordered by code; units without children left out.
+    """
+    _check(basis=basis, area=None, structure=structure)
+    wanted = set(indicator_codes)
+    indicators = [i for i in indicators_for(year=year) if i["code"] in wanted]
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    on = reference_date(year)
+    young = dt.date(year - age, 12, 31)
+    mask = F(f"{_source(basis)}__deprivation_mask")
+    aggs: dict[str, Any] = {"children": Count("household__members")}
+    for ind in indicators:
+        aggs[f"i{ind['order']}"] = Sum(mask.bitrightshift(ind["order"]).bitand(1))
+    qs = (
+        listed(year=year, unit_ids=unit_ids, basis=basis, classification=classification, user=user)
+        .filter(_members_on(on, "household__members__"), household__members__birth_date__gt=young)
+        .values(grouping.field)
+        .annotate(**aggs)
+        .order_by()
+    )
+    sums: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in qs:
+        for k in aggs:
+            sums[grouping.key(r[grouping.field])][k] += r[k] or 0
+    info = grouping.describe(sums)
+    result = [
+        {"unit": info[k], "children": v["children"], "indicators": {i["code"]: v[f"i{i['order']}"] for i in indicators}}
+        for k, v in sums.items()
+    ]
+    result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return result
+
+
+def causes_by_unit(
+    *,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    basis: Basis = OFFICIAL,
+    classification: str | None = POOR,
+    by: GroupBy = "commune",
+    structure: Structure = HISTORICAL,
+    units: UnitIndex | None = None,
+    user=None,
+) -> list[dict[str, Any]]:
+    """`causes` for each commune (or village): the households counted `classification` at the end of the year that
+    gave each cause in the review their status comes from, by the place of their year row (one query plus the unit
+    names), so that the rows add up to `causes`.
+
+    [{"unit": {...}, "causes": {cause code: households}}] ordered by code; units where no cause was given left out.
+    """
+    _check(basis=basis, area=None, structure=structure)
+    grouping = _Grouping(by=by, structure=structure, units=units)
+    code = f"{_source(basis)}__causes__code"
+    qs = (
+        listed(year=year, unit_ids=unit_ids, basis=basis, classification=classification, user=user)
+        .filter(**{f"{code}__isnull": False})
+        .values(grouping.field, code)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    sums: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in qs:
+        sums[grouping.key(r[grouping.field])][r[code]] += r["n"]
+    info = grouping.describe(sums)
+    result = [{"unit": info[k], "causes": dict(v)} for k, v in sums.items()]
+    result.sort(key=lambda r: (r["unit"]["code"] if by == "commune" else "", r["unit"]["name"]))
+    return result
