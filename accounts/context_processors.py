@@ -23,7 +23,7 @@ MENU = [
     ("programs:support_list", gettext_lazy("Hỗ trợ"), (Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.COMMUNE_OFFICER, Role.ADMIN)),
     ("programs:funds", gettext_lazy("Nguồn vốn"), (Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.PROVINCE_VIEWER, Role.ADMIN)),
     ("reporting:obligations", gettext_lazy("Báo cáo định kỳ"), (Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.COMMUNE_OFFICER, Role.ADMIN)),
-    ("reporting:downloads", gettext_lazy("Tải báo cáo"), (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER, Role.ADMIN)),
+    ("reporting:downloads", gettext_lazy("Tải báo cáo"), (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER, Role.ADMIN)),
     ("reporting:notifications", gettext_lazy("Thông báo"), (Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.COMMUNE_OFFICER, Role.ADMIN)),
     ("households:merger_list", gettext_lazy("Sáp nhập đơn vị"), (Role.ADMIN,)),
     ("admin:index", gettext_lazy("Quản trị"), (Role.ADMIN,)),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from households.models import Household
 from households.selectors import communes_in_force
+from households.village_names import village_labels
 
 from .forms import LoginForm
 from .models import Role
@@ -42,8 +43,11 @@ def home(request):
     households = scope(user, Household.objects.all())
     context = {"household_count": households.count(), "role": Role(user.role).label}
     if user.role == Role.COMMUNE_OFFICER:
-        context["by_village"] = (
-            households.values("village__name").annotate(n=Count("id")).order_by("village__name")
+        # By village, not by name: two villages of one commune may share a name (households.village_names).
+        counts = list(households.values("village_id").annotate(n=Count("id")).order_by())
+        labels = village_labels([r["village_id"] for r in counts if r["village_id"]])
+        context["by_village"] = sorted(
+            ({"label": labels.get(r["village_id"], ""), "n": r["n"]} for r in counts), key=lambda r: (not r["label"], r["label"])
         )
     elif user.role in (Role.DISTRICT_OFFICER, Role.ADMIN, Role.PROVINCE_VIEWER) or user.is_superuser:
         context["by_commune"] = (

@@ -41,6 +41,7 @@ from .models import (
     SupportNeed,
 )
 from .text import fold
+from .village_names import VillageNames
 
 
 def mask_citizen_id(value: str | None) -> str | None:
@@ -142,6 +143,28 @@ class EthnicGroupViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
+# --- village labels -----------------------------------------------------------------------------
+
+
+class VillageLabelListSerializer(serializers.ListSerializer):
+    """A list whose rows name their village: the page's villages are read once (households.village_names)."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.context["_village_names"] = VillageNames({r.village_id for r in rows if r.village_id}).read()
+        return super().to_representation(rows)
+
+
+def village_label_of(serializer: serializers.Serializer, obj, on: dt.date | None) -> str | None:
+    """The display name of `obj.village` on `on` (today): the page's read where a list made one, else its own."""
+    if not obj.village_id:
+        return None
+    names = serializer.context.get("_village_names")
+    if names is None or not names.knows(obj.village_id):
+        names = VillageNames([obj.village_id])
+    return names.label(obj.village_id, on=on) or obj.village.name
+
+
 # --- households ----------------------------------------------------------------------------------
 
 
@@ -190,6 +213,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=AdministrativeUnit.objects.filter(level=Level.VILLAGE),
         required=False, allow_null=True, help_text="Mã thôn, tổ dân phố.",
     )
+    village_label = serializers.SerializerMethodField(
+        help_text="Tên thôn, tổ dân phố để hiển thị (hôm nay): tên thôn, kèm xã cũ khi trong xã có thôn cùng tên, "
+                  "ví dụ “Thôn Cả (xã Trung Yên cũ)”. Chỉ đọc; ghi thôn bằng `village` (mã).",
+    )
     address = serializers.CharField(required=False, allow_blank=True, max_length=255, help_text="Địa chỉ.")
     head_name = serializers.CharField(read_only=True, help_text="Họ tên chủ hộ (theo nhân khẩu là chủ hộ).")
     members = MemberSerializer(many=True, required=False, help_text="Danh sách nhân khẩu.")
@@ -199,7 +226,12 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["code", "commune", "village", "address", "head_name", "members", "version"]
+        fields = ["code", "commune", "village", "village_label", "address", "head_name", "members", "version"]
+        list_serializer_class = VillageLabelListSerializer
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_village_label(self, obj: Household) -> str | None:
+        return village_label_of(self, obj, None)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -391,6 +423,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     standard = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Chuẩn nghèo áp dụng (theo năm).")
     commune = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã xã tại ngày rà soát.")
     village = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã thôn tại ngày rà soát.")
+    village_label = serializers.SerializerMethodField(
+        help_text="Tên thôn tại ngày rà soát để hiển thị: kèm xã cũ khi trong xã có thôn cùng tên, ví dụ "
+                  "“Thôn Cả (xã Trung Yên cũ)”.",
+    )
     area = serializers.CharField(read_only=True, help_text="Khu vực tại ngày rà soát (chọn chuẩn thu nhập).")
     income_per_capita_month = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, help_text="Thu nhập bình quân (đồng/người/tháng)."
@@ -425,7 +461,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = AnnualReview
         fields = [
-            "id", "household", "year", "review_date", "kind", "standard", "commune", "village", "area", "ethnic_minority",
+            "id", "household", "year", "review_date", "kind", "standard", "commune", "village", "village_label", "area", "ethnic_minority",
             "member_count", "income_total_12m", "income_per_capita_month", "deprivations", "override_reasons", "facts",
             "indicators", "classification", "previous_classification", "change", "deprivation_count", "reasons",
             "causes", "needs", "no_working_capacity", "person_of_merit", "notes", "state", "decision_number",
@@ -433,6 +469,11 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["ethnic_minority", "updated_at"]
         validators: list = []  # one review per household and year: checked with a Vietnamese message in _save
+        list_serializer_class = VillageLabelListSerializer
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_village_label(self, obj: AnnualReview) -> str | None:
+        return village_label_of(self, obj, obj.review_date)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from .excel_io import TextCleaner, clean_grid, load_sheets
 from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation, Sex
 from .resources import COLUMNS, ERROR_HEADER, relation_labels, sex_labels
+from .village_names import VillageNames, commune_year_day, village_labels
 
 TITLE = "DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU"
 HEADER_ROW = 4  # the template's header row (1-based): a title and a note above it, as in the communes' files
@@ -34,11 +35,13 @@ def mask_citizen_id(value: str | None) -> str:
     return "*" * (len(value) - 4) + value[-4:]
 
 
-def _villages_of(commune: AdministrativeUnit) -> list[AdministrativeUnit]:
+def _villages_of(commune: AdministrativeUnit) -> list[str]:
+    """The labels of the commune's villages today, for the template's drop-down: namesakes are told apart by their
+    former commune ("Thôn Cả (xã Trung Yên cũ)"), and the import reads these labels back."""
     from .imports import _village_lookup
 
-    unique = {v.pk: v for v in _village_lookup(commune, timezone.localdate()).values()}
-    return sorted(unique.values(), key=lambda v: v.name)
+    unique = {v.pk for v in _village_lookup(commune, timezone.localdate()).values()}
+    return sorted(village_labels(unique).values())
 
 
 # --- the template -----------------------------------------------------------------------------------------
@@ -90,7 +93,7 @@ def households_template(*, communes: list[AdministrativeUnit]) -> bytes:
         "ethnic_group": ("Dân tộc", groups),
         "relation": ("Quan hệ với chủ hộ", relation_labels()),
         "sex": ("Giới tính", sex_labels()),
-        "village": ("Thôn, tổ dân phố", [v.name for v in villages]),
+        "village": ("Thôn, tổ dân phố", villages),
         "commune": ("Xã", [c.name for c in communes]),
     }
     for col, (key, (title, values)) in enumerate(columns_of_lists.items(), start=1):
@@ -261,13 +264,14 @@ def households_export(*, user, qs: QuerySet[Household], filters: dict[str, str] 
     if "member_count" not in qs.query.annotations:  # the list selector has counted already
         qs = qs.annotate(member_count=Count("members"))
     rows = qs.order_by("commune__name", "village__name", "code").values_list(
-        "code", "commune__name", "village__name", "address", "head_name", "member_count", "phone", "status")
+        "code", "commune__name", "village_id", "address", "head_name", "member_count", "phone", "status")
     wb, ws = _writer(path, "DANH SÁCH HỘ GIA ĐÌNH", headers, widths, _subtitle(user, "danh sách hộ"))
+    villages, today = VillageNames().read(), timezone.localdate()  # every village's label today, read once
     r = HEADER_ROW
-    for code, commune, village, address, head, n, phone, status in rows.iterator(chunk_size=5000):
+    for code, commune, village_id, address, head, n, phone, status in rows.iterator(chunk_size=5000):
         ws.write_string(r, 0, code)
         ws.write_string(r, 1, commune or "")
-        ws.write_string(r, 2, village or "")
+        ws.write_string(r, 2, villages.label(village_id, on=today))
         ws.write_string(r, 3, address or "")
         ws.write_string(r, 4, head or "")
         ws.write_number(r, 5, n)
@@ -292,19 +296,21 @@ def members_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | N
         Member.objects.filter(household__in=qs.order_by().values("pk"))
         .order_by("household__commune__name", "household__village__name", "household__code", "order", "id")
         .values_list(
-            "household__code", "household__commune__name", "household__village__name", "household__address",
+            "household__code", "household__commune__name", "household__village_id", "household__address",
             "household__phone", "full_name", "sex", "birth_date", "birth_year_only", "citizen_id",
             "ethnic_group__name", "relation",
         )
     )
     wb, ws = _writer(path, TITLE, headers, widths, _subtitle(user, "mỗi dòng một nhân khẩu" +
                                                                ("; số định danh đã che" if masked else "")))
+    # The village as the import reads it back: its label today ("Thôn Cả (xã Trung Yên cũ)" beside a namesake).
+    villages, today = VillageNames().read(), timezone.localdate()
     r = HEADER_ROW
-    for (code, commune, village, address, phone, name, sex, birth, year_only, cid, ethnic,
+    for (code, commune, village_id, address, phone, name, sex, birth, year_only, cid, ethnic,
          relation) in members.iterator(chunk_size=5000):
         ws.write_string(r, 0, code)
         ws.write_string(r, 1, commune or "")
-        ws.write_string(r, 2, village or "")
+        ws.write_string(r, 2, villages.label(village_id, on=today))
         ws.write_string(r, 3, address or "")
         ws.write_string(r, 4, phone or "")
         ws.write_string(r, 5, name)
@@ -340,16 +346,17 @@ def reviews_export(*, user, qs: QuerySet, filters: dict[str, str] | None = None)
     widths = [16, 7, 18, 22, 26, 22, 24, 10, 16, 10, 26]
     classes, changes, states = dict(Classification.choices), dict(Change.choices), dict(ReviewState.choices)
     rows = qs.order_by("-year", "commune__name", "household__code").values_list(
-        "household__code", "year", "commune__name", "village__name", "household__head_name", "classification",
+        "household__code", "year", "commune__name", "village_id", "review_date", "household__head_name", "classification",
         "change", "deprivation_count", "income_per_capita_month", "ethnic_minority", "state")
     wb, ws = _writer(path, "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO", headers, widths,
                      _subtitle(user, "mỗi dòng một hộ trong một năm" + ("" if income else "; không có thu nhập")))
+    villages = VillageNames().read()  # the village as named on the review's date, beside the commune of that date
     r = HEADER_ROW
-    for code, year, commune, village, head, cls, change, count, money, minority, state in rows.iterator(chunk_size=5000):
+    for code, year, commune, village_id, day, head, cls, change, count, money, minority, state in rows.iterator(chunk_size=5000):
         ws.write_string(r, 0, code)
         ws.write_number(r, 1, year)
         ws.write_string(r, 2, commune or "")
-        ws.write_string(r, 3, village or "")
+        ws.write_string(r, 3, villages.label(village_id, on=day))
         ws.write_string(r, 4, head or "")
         ws.write_string(r, 5, classes.get(cls, cls))
         ws.write_string(r, 6, changes.get(change, change))
@@ -404,8 +411,9 @@ def reviews_template(*, commune: AdministrativeUnit, year: int) -> Path:
         Household.objects.filter(commune=commune, status=HouseholdStatus.ACTIVE)
         .annotate(member_total=Count("members"))
         .order_by("village__name", "code")
-        .values_list("id", "code", "head_name", "village__name", "member_total")
+        .values_list("id", "code", "head_name", "village_id", "member_total")
     )
+    village_names, village_day = VillageNames({h[3] for h in households if h[3]}), commune_year_day(commune, year)
     reviews: dict[int, dict[str, Any]] = {}
     ids = [h[0] for h in households]
     for i in range(0, len(ids), 900):
@@ -466,9 +474,9 @@ def reviews_template(*, commune: AdministrativeUnit, year: int) -> Path:
     states = dict(ReviewState.choices)
     yes_no = lambda value: YES_NO[0] if value else YES_NO[1]  # noqa: E731
     r = HEADER_ROW
-    for hid, code, head, village, member_total in households:
+    for hid, code, head, village_id, member_total in households:
         rv = reviews.get(hid)
-        values: dict[str, Any] = {"code": code, "ref:head_name": head, "ref:village": village or ""}
+        values: dict[str, Any] = {"code": code, "ref:head_name": head, "ref:village": village_names.label(village_id, on=village_day)}
         values["member_count"] = (rv["member_count"] if rv else member_total) or None
         if rv:
             values["review_date"] = f"{rv['review_date']:%d/%m/%Y}"

@@ -25,6 +25,7 @@ from .models import (
     Sex,
     SupportNeed,
 )
+from .village_names import VillageNames
 
 
 def translated(choices) -> list[tuple[str, str]]:
@@ -57,8 +58,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args, communes, villages, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
-        self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = village_label
+        village_choices(self.fields["village"], villages)
         if communes.count() == 1:
             self.fields["commune"].initial = communes.first()
         if not creating:
@@ -71,10 +71,33 @@ class HouseholdForm(forms.Form):
         return data
 
 
-def village_label(village: AdministrativeUnit) -> str:
-    """A village with its commune, so that villages of the same name can be told apart."""
-    parent = village.parent
-    return f"{village.name} – {parent.name}" if parent is not None else village.name
+class VillageChoiceLabels:
+    """`label_from_instance` of a field choosing villages: their `village_labels` on `on` (today by default), read
+    once for the field's queryset (two queries, not one a choice). Where the choices span several communes (a
+    district officer's list) each also names its commune: "Thôn Cả (xã Trung Yên cũ) – Xã Tân Trào"."""
+
+    def __init__(self, queryset, *, on: dt.date | None = None):
+        self.queryset, self.on = queryset, on
+        self._labels: dict[int, str] | None = None
+
+    def _read(self) -> dict[int, str]:
+        names = VillageNames(self.queryset)
+        labels = names.labels(on=self.on)
+        communes = {names.commune_id(pk, on=self.on) for pk in labels}
+        if len(communes) > 1:
+            labels = {pk: " – ".join(p for p in (label, names.commune_name(pk, on=self.on)) if p) for pk, label in labels.items()}
+        return labels
+
+    def __call__(self, village: AdministrativeUnit) -> str:
+        if self._labels is None:
+            self._labels = self._read()
+        return self._labels.get(village.pk, village.name)
+
+
+def village_choices(field: forms.ModelChoiceField, villages, *, on: dt.date | None = None) -> None:
+    """Give a village field its queryset and labels that tell namesakes apart."""
+    field.queryset = villages
+    field.label_from_instance = VillageChoiceLabels(villages, on=on)
 
 
 class MemberForm(forms.Form):
@@ -179,8 +202,7 @@ class HouseholdEventForm(forms.Form):
                 del self.fields[name]
         members = [(str(m.pk), f"{m.full_name} ({gettext(Relation(m.relation).label)})") for m in household.members.order_by("order", "id")]
         if "village" in self.fields:
-            self.fields["village"].queryset = villages
-            self.fields["village"].label_from_instance = village_label
+            village_choices(self.fields["village"], villages)
             if kind == "split":
                 self.fields["village"].required = False
                 self.fields["village"].help_text = gettext_lazy("Để trống: cùng thôn với hộ cũ.")
@@ -492,9 +514,9 @@ class MeetingForm(forms.Form):
     agreeing = forms.IntegerField(label=gettext_lazy("Số người đồng ý với kết quả"), min_value=0)
     minutes_note = forms.CharField(label=gettext_lazy("Ghi chú biên bản"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        village_choices(self.fields["village"], villages, on=on)
         self.fields["village"].empty_label = gettext("— Chọn thôn —")
 
 
@@ -505,9 +527,9 @@ class PostingForm(forms.Form):
                                    input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     place = forms.CharField(label=gettext_lazy("Nơi niêm yết"), max_length=200, required=False, initial="Nhà văn hóa thôn và trụ sở UBND xã")
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        village_choices(self.fields["village"], villages, on=on)
         self.fields["village"].empty_label = gettext("— Chọn thôn —")
 
 

@@ -37,6 +37,7 @@ from .household_years import household_years_refresh
 from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation
 from .resources import COLUMN_BY_KEY, HouseholdMemberResource, header_synonyms
 from .text import fold, nfc_line
+from .village_names import village_labels
 
 logger = logging.getLogger(__name__)
 
@@ -207,23 +208,54 @@ def _commune_lookup(communes: dict[int, AdministrativeUnit]) -> dict[str, int]:
     return lookup
 
 
-def _village_lookup(commune: AdministrativeUnit, today: dt.date) -> dict[str, AdministrativeUnit]:
-    """Villages whose commune today is `commune` (villages made under units it succeeded included)."""
+class VillageLookup(dict):
+    """Spellings of a commune's villages (folded name, name without "Thôn", short name, code, display label) → the
+    village. A spelling that names several villages (namesakes from the communes a commune took in) is not a key:
+    `ambiguous` gives, for it, the labels that tell the villages apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ambiguous: dict[str, list[str]] = {}
+
+
+def _village_spellings(name: str) -> set[str]:
+    folded = fold(name)
+    keys = {folded}
+    for prefix in ("thon ", "to dan pho ", "xom ", "ban ", "to "):
+        if folded.startswith(prefix):
+            keys.add(folded[len(prefix):])
+    return keys
+
+
+def _village_lookup(commune: AdministrativeUnit, today: dt.date) -> VillageLookup:
+    """Villages whose commune today is `commune` (villages made under units it succeeded included).
+
+    Their labels (households.village_names: "Thôn Cả (xã Trung Yên cũ)", what the exports write) always find their
+    village; a plain name shared by two villages finds neither (the row says which labels to write)."""
     from .selectors import unit_lineage_ids
 
-    lookup: dict[str, AdministrativeUnit] = {}
     villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent_id__in=unit_lineage_ids(unit=commune))
-    villages = villages.in_force(today).select_related("parent")
+    villages = [v for v in villages.in_force(today).select_related("parent") if v.commune_on(today) == commune]
+    labels = village_labels([v.pk for v in villages], on=today)
+    by_pk = {v.pk: v for v in villages}
+    by_label: dict[str, set[int]] = {}
+    others: dict[str, set[int]] = {}
     for v in villages:
-        if v.commune_on(today) != commune:
-            continue
-        name = fold(v.name)
-        keys = {name, v.code, fold(v.short_name)} if v.short_name else {name, v.code}
-        for prefix in ("thon ", "to dan pho ", "xom ", "ban ", "to "):
-            if name.startswith(prefix):
-                keys.add(name[len(prefix):])
+        label = v.village_label = labels.get(v.pk, v.name)  # shown in the preview's list of changes
+        for key in _village_spellings(label):
+            by_label.setdefault(key, set()).add(v.pk)
+        keys = _village_spellings(v.name) | {v.code} | ({fold(v.short_name)} if v.short_name else set())
         for key in keys:
-            lookup.setdefault(key, v)
+            others.setdefault(key, set()).add(v.pk)
+    lookup = VillageLookup()
+    for source in (by_label, others):  # a label wins over another village's plain name
+        for key, pks in source.items():
+            if key in lookup or key in lookup.ambiguous:
+                continue
+            if len(pks) == 1:
+                lookup[key] = by_pk[next(iter(pks))]
+            else:
+                lookup.ambiguous[key] = sorted(labels.get(pk, by_pk[pk].name) for pk in pks)
     return lookup
 
 
@@ -456,7 +488,7 @@ def households_import_plan(
     today = timezone.localdate()
     allowed = _allowed_communes(user)
     commune_lookup = _commune_lookup(allowed)
-    villages_by_commune: dict[int, dict[str, AdministrativeUnit]] = {}
+    villages_by_commune: dict[int, VillageLookup] = {}
     place_checked: dict[tuple[int, int | None], str] = {}
     report(65, "Đang đối chiếu với sổ hộ")
 
@@ -482,7 +514,11 @@ def households_import_plan(
                 lookup = villages_by_commune[target.pk] = _village_lookup(target, today)
             key = fold(raw_village[0])
             village = lookup.get(key) or lookup.get(raw_village[0].strip())
-            if village is None:
+            if village is None and key in lookup.ambiguous:
+                choices = " hoặc ".join(f"“{label}”" for label in lookup.ambiguous[key])
+                hh.problems.append(Problem(raw_village[1], COLUMN_BY_KEY["village"].header,
+                                           f"{target.name} có {len(lookup.ambiguous[key])} thôn, tổ dân phố tên “{raw_village[0]}”: ghi rõ {choices}."))
+            elif village is None:
                 hh.problems.append(Problem(raw_village[1], COLUMN_BY_KEY["village"].header,
                                            f"Không có thôn, tổ dân phố “{raw_village[0]}” ở {target.name}."))
         hh.values["village"] = village
@@ -685,7 +721,7 @@ def _decide(hh: HouseholdPlan, cols: dict[str, int]) -> None:
     changes = []
     village = hh.values.get("village")
     if "village" in cols and old["village_id"] != (village.pk if village else None):
-        changes.append(f"thôn → {village.name if village else '(trống)'}")
+        changes.append(f"thôn → {getattr(village, 'village_label', village.name) if village else '(trống)'}")
     for key in ("address", "phone"):
         if key in cols and old[key] != hh.values.get(key, ""):
             changes.append(f"{FIELD_LABELS[key]} “{old[key]}” → “{hh.values.get(key, '')}”")

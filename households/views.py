@@ -21,6 +21,7 @@ from . import events, selectors, services
 from .errors import StaleVersion
 from .selectors import review_change_contexts
 from .forms import (
+    VillageChoiceLabels,
     ApplicationDecisionForm,
     ApplicationForm,
     ComplaintForm,
@@ -61,6 +62,7 @@ from .models import (
     ReviewState,
     VillageMeeting,
 )
+from .village_names import VillageNames, commune_year_day, village_label, village_labels
 
 REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
 REGISTRY_WRITERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
@@ -79,6 +81,22 @@ def _villages_for(user):
     return qs if ids is None else qs.filter(parent_id__in=ids)
 
 
+def village_options(villages) -> list[tuple[str, str]]:
+    """(code, label) of a village filter, by label: namesakes of one commune are told apart by their former
+    commune, and where the list spans several communes each names its commune (households.village_names)."""
+    label = VillageChoiceLabels(villages)
+    return sorted(((v.code, label(v)) for v in villages), key=lambda o: o[1])
+
+
+def with_village_labels(rows, *, on: dt.date | None = None, attr: str = "village_id") -> list:
+    """The rows (households, reviews) with `village_label` set: the village's display name on `on` (today)."""
+    rows = list(rows)
+    labels = village_labels({getattr(r, attr) for r in rows if getattr(r, attr)}, on=on)
+    for r in rows:
+        r.village_label = labels.get(getattr(r, attr), "")
+    return rows
+
+
 @role_required(*REGISTRY_READERS)
 def household_list(request):
     user = request.user
@@ -89,10 +107,11 @@ def household_list(request):
         village=request.GET.get("village", ""),
     ).order_by("commune__name", "village__name", "code")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = with_village_labels(page.object_list)
     context = {
         "page": page,
         "communes": _communes_for(user),
-        "villages": _villages_for(user),
+        "village_options": [] if request.htmx else village_options(_villages_for(user)),
         "q": request.GET.get("q", ""),
         "commune": request.GET.get("commune", ""),
         "village": request.GET.get("village", ""),
@@ -116,6 +135,11 @@ def household_detail(request, code: str):
         .select_related("household", "other_household", "to_commune", "to_village", "recorded_by").order_by("-date", "-id")
     )
     former = Member.all_objects.filter(household=household, left_on__isnull=False).select_related("ethnic_group").order_by("-left_on")
+    household.village_label = village_label(household.village)
+    history = list(history)
+    names = VillageNames({e.to_village_id for e in history if e.to_village_id})
+    for e in history:
+        e.to_village_label = names.label(e.to_village_id, on=e.date)
     can_edit = request.user.can_edit_registry and household.ended_on is None
     return render(
         request,
@@ -141,6 +165,7 @@ def household_event_new(request, code: str):
     villages = _villages_for(user) if kind == EventKind.SPLIT else AdministrativeUnit.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
     form = HouseholdEventForm(request.POST or None, kind=kind, household=household, villages=villages,
                               initial={"date": timezone.localdate()})
+    household.village_label = village_label(household.village)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         members = {str(m.pk): m for m in household.members.all()}
@@ -319,17 +344,26 @@ def review_board(request):
     q = request.GET.get("q", "").strip()
     households = selectors.review_board_households(commune=commune, year=year, village_id=village_id, state=state, todo=todo, search=q)
     page = Paginator(households.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    day = commune_year_day(commune, year)
+    rows = selectors.review_board_rows(ids=list(page.object_list), year=year)
+    board = selectors.review_board(commune=commune, year=year)
+    names = VillageNames({r["village_id"] for r in board["villages"] if r["village_id"]} | {h.village_id for h in rows if h.village_id}).read()
+    for r in board["villages"]:
+        r["village_label"] = names.label(r["village_id"], on=day)
+    board["villages"].sort(key=lambda r: (r["village_id"] is None, r["village_label"]))
+    for h in rows:
+        h.village_label = names.label(h.village_id, on=day)
     context.update({
-        "board": selectors.review_board(commune=commune, year=year),
-        "page": page, "rows": selectors.review_board_rows(ids=list(page.object_list), year=year),
+        "board": board,
+        "page": page, "rows": rows,
         "village_id": village_id, "state": state, "todo": todo, "q": q,
         "round": ReviewRound.objects.filter(commune=commune, year=year).select_related("recognised_by", "confirmed_by").first(),
     })
     if request.htmx and request.htmx.target == "board-rows":
         return render(request, "households/_board_rows.html", context)
     context.update({
-        "meeting_form": MeetingForm(villages=_villages_with(commune, year, ReviewState.REVIEWED), initial={"held_on": timezone.localdate()}),
-        "posting_form": PostingForm(villages=_villages_with(commune, year, ReviewState.AGREED), initial={"posted_from": timezone.localdate()}),
+        "meeting_form": MeetingForm(villages=_villages_with(commune, year, ReviewState.REVIEWED), on=day, initial={"held_on": timezone.localdate()}),
+        "posting_form": PostingForm(villages=_villages_with(commune, year, ReviewState.AGREED), on=day, initial={"posted_from": timezone.localdate()}),
         "recognition_form": RecognitionForm(initial={"decision_date": timezone.localdate()}),
         "confirm_form": ConfirmForm(),
         "print_villages": AdministrativeUnit.objects.filter(
@@ -346,7 +380,7 @@ def _post_step(request, form_class, villages_state: str | None, run):
     commune, _ = _pick_commune(request, year)
     if commune is None or request.method != "POST":
         return redirect(_board_url(commune, year))
-    kwargs = {"villages": _villages_with(commune, year, villages_state)} if villages_state else {}
+    kwargs = {"villages": _villages_with(commune, year, villages_state), "on": commune_year_day(commune, year)} if villages_state else {}
     form = form_class(request.POST, **kwargs)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -369,9 +403,10 @@ def _post_step(request, form_class, villages_state: str | None, run):
 def review_meeting(request):
     def run(*, commune, year, data, user):
         meeting = services.village_meeting_record(commune=commune, year=year, user=user, **data)
+        name = village_label(meeting.village, on=commune_year_day(commune, year))
         if meeting.outcome == "agreed":
-            return gettext("Đã ghi họp %(name)s: %(agreeing)s/%(attendance)s người đồng ý; %(review_count)s hộ được thống nhất.") % {"name": meeting.village.name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count}
-        return (gettext("Đã ghi họp %(name)s: chỉ %(agreeing)s/%(attendance)s người đồng ý (dưới 50 %%). %(review_count)s hộ được trả lại để rà soát lại.") % {"name": meeting.village.name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count})
+            return gettext("Đã ghi họp %(name)s: %(agreeing)s/%(attendance)s người đồng ý; %(review_count)s hộ được thống nhất.") % {"name": name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count}
+        return (gettext("Đã ghi họp %(name)s: chỉ %(agreeing)s/%(attendance)s người đồng ý (dưới 50 %%). %(review_count)s hộ được trả lại để rà soát lại.") % {"name": name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count})
 
     return _post_step(request, MeetingForm, ReviewState.REVIEWED, run)
 
@@ -380,7 +415,7 @@ def review_meeting(request):
 def review_posting(request):
     def run(*, commune, year, data, user):
         posting = services.posting_record(commune=commune, year=year, user=user, **data)
-        return (gettext("Đã ghi niêm yết %(name)s từ %(posted_from)s đến %(posted_until)s (%(review_count)s hộ).") % {"name": posting.village.name, "posted_from": f"{posting.posted_from:%d/%m/%Y}", "posted_until": f"{posting.posted_until:%d/%m/%Y}", "review_count": posting.review_count})
+        return (gettext("Đã ghi niêm yết %(name)s từ %(posted_from)s đến %(posted_until)s (%(review_count)s hộ).") % {"name": village_label(posting.village, on=commune_year_day(commune, year)), "posted_from": f"{posting.posted_from:%d/%m/%Y}", "posted_until": f"{posting.posted_until:%d/%m/%Y}", "review_count": posting.review_count})
 
     return _post_step(request, PostingForm, ReviewState.AGREED, run)
 
@@ -432,6 +467,7 @@ def _form_context(request, household, year, review, form, evaluation, area, plac
     return {
         "household": household, "year": year, "review": review, "form": form, "evaluation": evaluation,
         "sections": review_sections(form, evaluation), "area": area, "commune": place[0], "village": place[1],
+        "village_label": village_label(place[1], on=form.on),
         "standard": form.rules, "locked": locked or not user.can_edit_registry, "actions": actions,
         "events": review.events.select_related("by").order_by("at", "id") if review else [],
         "history": review.history.select_related("history_user").order_by("-history_date")[:10] if review else [],
@@ -655,6 +691,7 @@ def review_print(request, kind: str):
     if kind in ("meeting", "posting"):
         village = get_object_or_404(AdministrativeUnit, pk=_int(request.GET.get("village"), 0), level=Level.VILLAGE)
         context["village"] = village
+        context["village_label"] = village_label(village, on=commune_year_day(commune, year))
         if kind == "meeting":
             context["reviews"] = selectors.meeting_list(commune=commune, year=year, village=village)
             context["meeting"] = VillageMeeting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-held_on").first()
@@ -662,7 +699,7 @@ def review_print(request, kind: str):
             context["lists"] = selectors.posting_list(commune=commune, year=year, village=village)
             context["posting"] = PublicPosting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-posted_from").first()
     else:
-        context["reviews"] = selectors.certificate_list(commune=commune, year=year)
+        context["reviews"] = with_village_labels(selectors.certificate_list(commune=commune, year=year), on=commune_year_day(commune, year))
         context["round"] = ReviewRound.objects.filter(commune=commune, year=year).first()
     return render(request, template, context)
 

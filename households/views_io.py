@@ -339,13 +339,13 @@ def export_links(request) -> dict[str, str]:
 @role_required(*EXPORTERS)
 def export_page(request):
     """Exports of the lists the user can see, with the same filters as the household list."""
-    from .views import _communes_for, _villages_for
+    from .views import _communes_for, _villages_for, village_options
 
     user = request.user
     qs, filters = _filtered(request)
     return render(request, "households/export.html", {
         "count": qs.count(), "links": export_links(request), "communes": _communes_for(user),
-        "villages": _villages_for(user), "q": request.GET.get("q", ""), "commune": request.GET.get("commune", ""),
+        "village_options": village_options(_villages_for(user)), "q": request.GET.get("q", ""), "commune": request.GET.get("commune", ""),
         "village": request.GET.get("village", ""), "year": request.GET.get("year", ""),
         "masked": not user.sees_personal_data,
         "can_import": user.can_edit_registry,

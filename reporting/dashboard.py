@@ -11,6 +11,7 @@ Excel export of each table (`/dashboard/export/<table>.xlsx` with the same filte
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -28,6 +29,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from accounts.models import Role
 from accounts.permissions import has_role, role_required
 from households.models import Area, Change, Classification
+from households.village_names import VillageNames, commune_year_day
 
 from . import charts, selectors
 from .selectors import CURRENT, OFFICIAL
@@ -246,6 +248,17 @@ class Dashboard:
 
     # Labels -------------------------------------------------------------------------------------------------
 
+    def village_labels(self, ids, *, on: dt.date | None = None) -> dict[int, str]:
+        """Display names of villages of the commune shown (households.village_names): namesakes from the units it took
+        in carry their former commune. On `on`, else today's structure, or the year's for a unit that has ended.
+        The units are read once per page, whichever tables ask."""
+        if getattr(self, "_village_names", None) is None:
+            self._village_names = self.units.village_names or VillageNames()
+        if on is None:
+            unit = self.scope.unit
+            on = self.today if unit is None or unit.in_force_on(self.today) else commune_year_day(unit, self.year, today=self.today)
+        return self._village_names.labels([i for i in ids if i], on=on)
+
     @property
     def title(self) -> str:
         if self.scope.is_commune and self.scope.unit is not None:
@@ -424,7 +437,7 @@ class Dashboard:
             link_col=1,
         )
         chart_rows = []
-        names = [r["unit"]["name"] for r in rows]
+        labels = self.village_labels(r["unit"].get("id") for r in rows) if by_village else {}
         for r in rows:
             u = r["unit"]
             change = r["poor_rate_change"]
@@ -432,7 +445,7 @@ class Dashboard:
             em_lag = em_target is not None and r["em_poor_rate_change"] is not None and -r["em_poor_rate_change"] < em_target
             lagging += 1 if lag else 0
             href = self.category_url(village=u) if by_village else self.commune_url(u)
-            name = u["name"]
+            name = labels.get(u.get("id"), u["name"]) if by_village else u["name"]
             verdict = []
             if lag:
                 verdict.append(gettext("Giảm chưa đạt %(number)s điểm") % {"number": charts.number(target, 0)})
@@ -447,11 +460,7 @@ class Dashboard:
                 r["ethnic_minority"]["poor"], r["ethnic_minority"]["poor_rate"],
                 "; ".join(verdict), href=href, css="lagging" if lag else "",
             )
-            label = u["short_name"] if not by_village else u["name"]
-            if by_village and names.count(u["name"]) > 1 and u.get("commune_name"):
-                # Two villages of the units a commune took in may share a name: say whose each is.
-                label = name = f"{u['name']} ({u['commune_name'].removeprefix('Xã ').removeprefix('Thị trấn ')})"
-                table.rows[-1][1].text = name
+            label = u["short_name"] if not by_village else name
             chart_rows.append({
                 "label": label, "value": r["poor_rate"], "href": href,
                 "marked": bool(u.get("extremely_difficult")), "note": _arrow(change),
@@ -476,12 +485,17 @@ class Dashboard:
 
     def section_registry(self) -> Section:
         rows = selectors.registry_by_village(unit_ids=self.scope.unit_ids, user=self.user, units=self.units)
+        # The registry as it is today: villages named on today's structure.
+        labels = self.village_labels((r["unit"].get("id") for r in rows), on=self.today)
+        for r in rows:
+            r["label"] = labels.get(r["unit"].get("id"), r["unit"]["name"])
+        rows.sort(key=lambda r: (r["unit"].get("id") is None, r["label"]))
         title = gettext("Hộ gia đình theo thôn (sổ hộ hiện nay)")
         table = Table("registry", title, [Column(gettext("Mã")), Column(gettext("Thôn, tổ dân phố")), Column(gettext("Số hộ"), "int")], link_col=1)
         for r in rows:
-            table.add(r["unit"]["code"], r["unit"]["name"], r["households"], href=self.registry_url(village=r["unit"]))
+            table.add(r["unit"]["code"], r["label"], r["households"], href=self.registry_url(village=r["unit"]))
         table.set_total("", gettext("Tổng"), sum(r["households"] for r in rows))
-        chart = charts.bar_chart([{"label": r["unit"]["name"], "value": r["households"], "href": self.registry_url(village=r["unit"])} for r in rows],
+        chart = charts.bar_chart([{"label": r["label"], "value": r["households"], "href": self.registry_url(village=r["unit"])} for r in rows],
                                  cid="registry", title=title, digits=0, suffix=gettext(" hộ"), color=charts.NEUTRAL)
         note = gettext("Bấm vào một thôn để mở danh sách hộ của thôn.") if self.links_to_registry else ""
         return Section("registry", title, chart, [table], note=note)
@@ -775,9 +789,13 @@ def dashboard_households(request):
         change = getattr(r, f"change_{suffix}")
         r.change_label = gettext(Change(change).label) if change else ""
         r.source = getattr(r, f"source_{suffix}")
+    # The rows are the households at the end of the year, beside that day's commune: their villages as named then.
+    names = dash.village_labels({r.village_id for r in page.object_list}, on=min(dt.date(dash.year, 12, 31), dash.today))
+    for r in page.object_list:
+        r.village_label = names.get(r.village_id, "")
     village = page.object_list[0].village if wanted.get("village") and page.object_list else None
     if village is not None:
-        labels.append(village.name)
+        labels.append(names.get(village.pk, village.name))
     return render(request, "reporting/dashboard_households.html", {
         "dash": dash, "page": page, "what": ", ".join(labels) or gettext("Tất cả các hộ được tính"),
     })
