@@ -3,12 +3,17 @@
 Visibility of rows is always `accounts.scoping.scope` first; these rules narrow it by role, never widen it:
 - obligations and submissions: the owner (the commune's officers, the agency's officers) fills in and submits;
   the district office (labour office) sees all, accepts or returns; the province does not work with them;
-- generated reports: the district office requests them; the district office and the province download them
-  (the province only the summary edition: the household list is personal data, Decree 13/2023/NĐ-CP and the Law on
-  Personal Data Protection 91/2025/QH15 — access only where the task needs it); a commune officer downloads the
-  reports made for their own commune; agencies have no generated reports.
+- generated reports: the district office requests them for any unit; from 1 July 2025 (the reporting chain in
+  force on the report's due date, `reporting.chain`) a commune's people's committee reports itself, so a commune
+  officer requests their own commune's reports; the district office and the province download them (the province
+  only the summary edition: the household list is personal data, Decree 13/2023/NĐ-CP and the Law on Personal Data
+  Protection 91/2025/QH15 — access only where the task needs it); a commune officer downloads the reports made for
+  their own commune; agencies have no generated reports.
 """
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -16,14 +21,16 @@ from accounts.models import Role, User
 from accounts.permissions import has_role
 from accounts.scoping import scope
 
+from .chain import communes_report_themselves
 from .models import Attachment, Edition, GeneratedReport, Obligation, Submission
 
 # Pages and endpoints: which roles may use them at all.
 OBLIGATION_ROLES = (Role.COMMUNE_OFFICER, Role.AGENCY_OFFICER, Role.DISTRICT_OFFICER)
 REVIEWER_ROLES = (Role.DISTRICT_OFFICER,)
 REPORT_READER_ROLES = (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER)
-REPORT_MAKER_ROLES = (Role.DISTRICT_OFFICER,)
-DOWNLOAD_CENTRE_ROLES = (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER)
+REPORT_MAKER_ROLES = (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER)
+AREA_REPORT_MAKER_ROLES = (Role.DISTRICT_OFFICER,)
+DOWNLOAD_CENTRE_ROLES = (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER)
 
 
 def obligations_for(user: User) -> QuerySet[Obligation]:
@@ -71,7 +78,31 @@ def reports_for(user: User) -> QuerySet[GeneratedReport]:
 
 
 def can_request_reports(user: User) -> bool:
+    """May ask for some report (the page and the endpoint): the district office, or a commune officer (for their
+    own commune, when the chain in force lets the communes report themselves: `report_refusal`)."""
     return has_role(user, *REPORT_MAKER_ROLES)
+
+
+def can_request_any_unit(user: User) -> bool:
+    """Reports of the whole area and of every commune; the log of who downloaded what."""
+    return has_role(user, *AREA_REPORT_MAKER_ROLES)
+
+
+def report_refusal(user: User, *, unit: Any, kind: Any, year: int) -> str:
+    """Why `user` may not ask for this report ("" when they may)."""
+    if can_request_any_unit(user):
+        return ""
+    if not can_request_reports(user):
+        return "Bạn không có quyền lập báo cáo tổng hợp."
+    due = kind.due_on(year) or dt.date(year, 12, 31)
+    if not communes_report_themselves(on=due):
+        return (
+            f"Kỳ báo cáo này (hạn {due:%d/%m/%Y}) do huyện tổng hợp; từ 01/7/2025 Ủy ban nhân dân xã mới tự lập "
+            "báo cáo của xã."
+        )
+    if not user.unit_id or unit.pk != user.unit_id:
+        return "Cán bộ xã chỉ lập báo cáo của xã mình."
+    return ""
 
 
 def can_request_edition(user: User, edition: str) -> bool:

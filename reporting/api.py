@@ -16,7 +16,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from . import access, figures, services, tasks
-from .models import Attachment, Edition, GeneratedReport, Obligation, ObligationState, ReportKind, ReportState, Submission, Variant
+from .models import (
+    CONTENT_TYPES,
+    Attachment,
+    Edition,
+    GeneratedReport,
+    Obligation,
+    ObligationState,
+    ReportFormat,
+    ReportKind,
+    ReportState,
+    Submission,
+    Variant,
+)
 
 # --- reports ---------------------------------------------------------------------------------------------
 
@@ -34,7 +46,7 @@ class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = GeneratedReport
         fields = [
-            "id", "kind", "year", "period", "unit", "unit_name", "variant", "edition", "structure", "version", "state",
+            "id", "kind", "year", "period", "unit", "unit_name", "variant", "edition", "format", "structure", "version", "state",
             "progress", "message", "error", "checksum", "size", "created_at", "generated_at", "download",
         ]
         read_only_fields = fields
@@ -61,6 +73,10 @@ class ReportRequestSerializer(serializers.Serializer):
         choices=["historical", "current"], required=False,
         help_text="Cơ cấu đơn vị: `historical` theo đơn vị tại thời điểm rà soát, `current` quy đổi theo đơn vị hiện nay. Mặc định: tự chọn theo năm.",
     )
+    format = serializers.ChoiceField(
+        choices=ReportFormat.choices, default=ReportFormat.XLSX,
+        help_text="`xlsx` (mặc định) các biểu tổng hợp; `docx` dự thảo báo cáo Word để biên tập.",
+    )
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -72,6 +88,7 @@ class ReportFilter(django_filters.FilterSet):
 
     class Meta:
         model = GeneratedReport
+        # No `format` filter: `?format=` is DRF's renderer override (`?format=json`); the list shows each row's format.
         fields = ["kind", "year", "unit", "variant", "state"]
 
 
@@ -93,7 +110,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def create(self, request, *args, **kwargs):
         user = request.user
         if not access.can_request_reports(user):
-            raise PermissionDenied("Chỉ Phòng Lao động - TB&XH lập báo cáo tổng hợp.")
+            raise PermissionDenied("Vai trò của bạn không lập báo cáo tổng hợp.")
         data = ReportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -102,12 +119,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         edition = v.get("edition") or (Edition.FULL if user.sees_personal_data else Edition.SUMMARY)
         report = services.report_request(
             kind=kind, year=year, unit=unit, variant=v["variant"], edition=edition, user=user,
-            structure=v.get("structure") or None,
+            structure=v.get("structure") or None, format=v["format"],
         )
         tasks.report_enqueue(report)
         return Response(ReportSerializer(report, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="Tải tệp Excel của báo cáo", tags=["Báo cáo"], responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    @extend_schema(
+        summary="Tải tệp của báo cáo (Excel hoặc Word)", tags=["Báo cáo"],
+        responses={(200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY, (200, CONTENT_TYPES["docx"]): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         report = self.get_object()
@@ -118,10 +138,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         except FileNotFoundError:
             raise Http404("Không tìm thấy tệp báo cáo.")
         services.download_record(report=report, user=request.user, request=request, via_api=True)
-        response = FileResponse(
-            handle, as_attachment=True, filename=report.filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = FileResponse(handle, as_attachment=True, filename=report.filename, content_type=report.content_type)
         response["X-Checksum-SHA256"] = report.checksum
         return response
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from households.structure import Structure
 
-from .models import Edition, ReportKind, Variant
+from .models import Edition, ReportFormat, ReportKind, Variant
 
 
 class SubmissionForm(forms.Form):
@@ -61,19 +61,27 @@ class ReportRequestForm(forms.Form):
     unit = forms.ChoiceField(label=gettext_lazy("Phạm vi"))
     variant = forms.ChoiceField(label=gettext_lazy("Bản"), choices=Variant.choices, initial=Variant.DRAFT)
     edition = forms.ChoiceField(label=gettext_lazy("Nội dung"), choices=Edition.choices, initial=Edition.FULL)
+    format = forms.ChoiceField(
+        label=gettext_lazy("Định dạng"), choices=ReportFormat.choices, initial=ReportFormat.XLSX, required=False,
+        help_text=gettext_lazy("Bảng tính các biểu tổng hợp, hoặc dự thảo báo cáo bằng Word (có phụ lục các biểu) để biên tập."),
+    )
     structure = forms.ChoiceField(
         label=gettext_lazy("Cơ cấu đơn vị hành chính"), required=False,
         choices=[("", gettext_lazy("Tự chọn theo năm báo cáo")), *Structure.choices],
         help_text=gettext_lazy("Báo cáo năm trước 2025 mặc định theo đơn vị tại thời điểm rà soát."),
     )
 
-    def __init__(self, *args, units=(), allow_full: bool = True, **kwargs):
+    def __init__(self, *args, units=(), allow_full: bool = True, any_unit: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.any_unit = any_unit
         self.fields["unit"].choices = [(str(u.pk), u.label if u.level == "commune" else (gettext("Toàn địa bàn %(name)s") % {"name": u.name})) for u in units]
         if not allow_full:
             self.fields["edition"].choices = [(Edition.SUMMARY, Edition.SUMMARY.label)]
             self.fields["edition"].initial = Edition.SUMMARY
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or ReportFormat.XLSX
 
     def clean(self):
         data = super().clean()

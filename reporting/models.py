@@ -93,6 +93,56 @@ class ReportKind(models.Model):
         return gettext("Năm %(year)s") % {"year": year} if first == last else gettext("Giai đoạn %(first)s–%(last)s") % {"first": first, "last": last}
 
 
+class ChainScope(models.TextChoices):
+    COMMUNE = "commune", gettext_lazy("Báo cáo của xã")
+    AREA = "area", gettext_lazy("Báo cáo tổng hợp toàn địa bàn")
+
+
+class ReportingChain(models.Model):
+    """Who issues a report and where it goes, over a period: the header block, the signature, the recipients, the
+    office that compiles, and whether the communes make their own reports (`reporting/data/reporting_chain.yaml`).
+
+    Data with validity dates because the 2025 reform changed the chain: until 30 June 2025 the communes reported to
+    the district's people's committee through its labour office, which reported to the province; from 1 July 2025
+    (no district level) each commune's people's committee reports to the province itself, and the summary of the
+    former district's territory is compiled by whoever now holds the district office's role. A report follows the
+    row in force on its due date (`reporting.chain.chain_for`)."""
+
+    code = models.CharField(gettext_lazy("mã"), max_length=30, unique=True)
+    scope = models.CharField(gettext_lazy("loại báo cáo"), max_length=8, choices=ChainScope.choices)
+    valid_from = models.DateField(gettext_lazy("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(gettext_lazy("áp dụng đến ngày"), null=True, blank=True)
+    issuer_top = NFCCharField(gettext_lazy("cơ quan chủ quản (dòng trên)"), max_length=120, blank=True)
+    issuer_name = NFCCharField(gettext_lazy("cơ quan ban hành"), max_length=120, help_text=gettext_lazy("{unit}: tên đơn vị báo cáo, chữ in hoa."))
+    area_label = NFCCharField(gettext_lazy("tên địa bàn trong tiêu đề"), max_length=120, default="{unit}")
+    number_suffix = models.CharField(gettext_lazy("ký hiệu văn bản"), max_length=20, default="BC-UBND")
+    signer_for = NFCCharField(gettext_lazy("thẩm quyền ký"), max_length=60)
+    signer_title = NFCCharField(gettext_lazy("chức vụ người ký"), max_length=60)
+    recipients = NFCTextField(gettext_lazy("nơi nhận"), blank=True, help_text=gettext_lazy("Phân cách bằng dấu chấm phẩy."))
+    compiler = NFCCharField(gettext_lazy("cơ quan tổng hợp"), max_length=160, blank=True)
+    communes_report_themselves = models.BooleanField(gettext_lazy("xã tự lập báo cáo"), default=False)
+    basis_note = NFCTextField(gettext_lazy("ghi chú căn cứ số liệu"), blank=True)
+    note = NFCTextField(gettext_lazy("ghi chú"), blank=True)
+
+    scope_public = True
+
+    class Meta:
+        verbose_name = gettext_lazy("chế độ báo cáo (cơ quan ban hành, nơi nhận)")
+        verbose_name_plural = gettext_lazy("chế độ báo cáo (cơ quan ban hành, nơi nhận)")
+        ordering = ["scope", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="reporting_chain_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "…"
+        return f"{self.get_scope_display()} ({start} – {end})"
+
+
 class ReportingDeadline(models.Model):
     """One period of a kind (the annual report of 2025, the five-year review 2021–2025) and its due date.
 
@@ -313,6 +363,11 @@ class Edition(models.TextChoices):
     FULL = "full", gettext_lazy("Biểu tổng hợp và danh sách hộ")
 
 
+class ReportFormat(models.TextChoices):
+    XLSX = "xlsx", gettext_lazy("Bảng tính Excel (các biểu tổng hợp)")
+    DOCX = "docx", gettext_lazy("Báo cáo Word (dự thảo để biên tập)")
+
+
 class ReportState(models.TextChoices):
     PENDING = "pending", gettext_lazy("Đang chờ")
     RUNNING = "running", gettext_lazy("Đang lập")
@@ -324,6 +379,12 @@ class Trigger(models.TextChoices):
     MANUAL = "manual", gettext_lazy("Lập theo yêu cầu")
     SCHEDULE = "schedule", gettext_lazy("Lập theo lịch")
     DEMO = "demo", gettext_lazy("Dữ liệu mẫu")
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def report_path(instance: "GeneratedReport", filename: str) -> str:  # kept for the FileField's deconstruction
@@ -347,6 +408,7 @@ class GeneratedReport(models.Model):
         gettext_lazy("cơ cấu đơn vị hành chính"), max_length=10, choices=Structure.choices, default=Structure.HISTORICAL,
         help_text=gettext_lazy("Theo đơn vị tại thời điểm rà soát, hoặc quy đổi theo đơn vị hành chính hiện nay."),
     )
+    format = models.CharField(gettext_lazy("định dạng"), max_length=4, choices=ReportFormat.choices, default=ReportFormat.XLSX)
     version = models.PositiveIntegerField(gettext_lazy("phiên bản"), default=1)
     state = models.CharField(gettext_lazy("trạng thái"), max_length=10, choices=ReportState.choices, default=ReportState.PENDING, db_index=True)
     progress = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"), default=0)
@@ -370,9 +432,9 @@ class GeneratedReport(models.Model):
         verbose_name_plural = gettext_lazy("báo cáo tổng hợp")
         ordering = ["-year", "kind__order", "unit__code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year", "unit", "variant", "edition", "version"], name="generated_report_version_unique"),
+            models.UniqueConstraint(fields=["kind", "year", "unit", "variant", "edition", "format", "version"], name="generated_report_version_unique"),
             models.UniqueConstraint(
-                fields=["kind", "year", "unit", "variant", "edition", "trigger_key"], condition=~Q(trigger_key=""),
+                fields=["kind", "year", "unit", "variant", "edition", "format", "trigger_key"], condition=~Q(trigger_key=""),
                 name="generated_report_once_per_schedule_run",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="generated_report_progress_0_100"),
@@ -391,6 +453,10 @@ class GeneratedReport(models.Model):
         return self.edition == Edition.FULL
 
     @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(self.format, CONTENT_TYPES["xlsx"])
+
+    @property
     def done(self) -> bool:
         return self.state in (ReportState.SUCCEEDED, ReportState.FAILED)
 
@@ -400,7 +466,7 @@ class GeneratedReport(models.Model):
         return (
             f"bao-cao-{self.kind.code.replace('_', '-')}-{self.year}-{self.unit.code}-"
             f"{'chinh-thuc' if self.variant == Variant.FINAL else 'du-thao'}"
-            f"{'-danh-sach-ho' if self.edition == Edition.FULL else ''}-v{self.version}.xlsx"
+            f"{'-danh-sach-ho' if self.edition == Edition.FULL else ''}-v{self.version}.{self.format or 'xlsx'}"
         )
 
 

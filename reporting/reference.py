@@ -63,6 +63,18 @@ def load_report_kinds(ReportKind: type, stats: Counter | None = None) -> Counter
     return stats
 
 
+def load_reporting_chain(ReportingChain: type, stats: Counter | None = None) -> Counter:
+    """The reporting chain of `reporting/data/reporting_chain.yaml` (who issues, signs and receives a report over a
+    period), by code."""
+    stats = stats if stats is not None else Counter()
+    for row in read(DATA_DIR / "reporting_chain.yaml")["reporting_chain"]:
+        values = {k: v for k, v in row.items() if k != "code"}
+        values["valid_from"] = _date(row.get("valid_from"))
+        values["valid_to"] = _date(row.get("valid_to"))
+        upsert(ReportingChain, {"code": row["code"]}, values, stats)
+    return stats
+
+
 def seed_schedules(CrontabSchedule: type, PeriodicTask: type) -> int:
     """Create the beat entries that do not exist yet (by name); returns how many were created."""
     created = 0
@@ -83,7 +95,8 @@ def seed_schedules(CrontabSchedule: type, PeriodicTask: type) -> int:
 
 def apply(stats: Counter) -> Counter:
     """Apply the report kinds with the current models (`manage.py load_reference`)."""
-    from .models import ReportKind
+    from .models import ReportingChain, ReportKind
 
     load_report_kinds(ReportKind, stats)
+    load_reporting_chain(ReportingChain, stats)
     return stats

@@ -40,6 +40,7 @@ from .models import (
     NotificationKind,
     Obligation,
     ObligationState,
+    ReportFormat,
     ReportingDeadline,
     ReportKind,
     ReportState,
@@ -497,8 +498,9 @@ def report_request(
     trigger: str = Trigger.MANUAL,
     trigger_key: str = "",
     structure: str | None = None,
+    format: str = ReportFormat.XLSX,
 ) -> GeneratedReport:
-    """Ask for a report: a new version row, pending. The caller queues the work (`reporting.tasks.report_enqueue`).
+    """Ask for a report (a workbook of the summary forms, or the narrative draft in Word): a new version row, pending. The caller queues the work (`reporting.tasks.report_enqueue`).
 
     Asking again while the same report is still being made returns that one; a scheduled run (same `trigger_key`)
     asked twice returns the first — one row either way.
@@ -509,9 +511,12 @@ def report_request(
         raise ValidationError({"variant": "Bản báo cáo không hợp lệ."})
     if edition not in Edition.values:
         raise ValidationError({"edition": "Nội dung báo cáo không hợp lệ."})
+    if format not in ReportFormat.values:
+        raise ValidationError({"format": "Định dạng phải là xlsx (bảng tính) hoặc docx (báo cáo Word)."})
     if user is not None:
-        if not access.can_request_reports(user):
-            raise ValidationError("Bạn không có quyền lập báo cáo tổng hợp.")
+        refusal = access.report_refusal(user, unit=unit, kind=kind, year=year)
+        if refusal:
+            raise ValidationError({"unit": refusal})
         if not access.can_request_edition(user, edition):
             raise ValidationError({"edition": "Vai trò của bạn không được lập báo cáo có danh sách hộ (dữ liệu cá nhân)."})
     if unit.pk != program_area().pk and unit.pk not in program_area_commune_ids():
@@ -524,7 +529,7 @@ def report_request(
         raise ValidationError({"structure": "Cơ cấu đơn vị phải là historical hoặc current."})
     # Serialise requests for the same report so two clicks cannot both pick the next version number.
     ReportKind.objects.select_for_update().filter(pk=kind.pk).first()
-    same = GeneratedReport.objects.filter(kind=kind, year=year, unit=unit, variant=variant, edition=edition)
+    same = GeneratedReport.objects.filter(kind=kind, year=year, unit=unit, variant=variant, edition=edition, format=format)
     if trigger_key:
         existing = same.filter(trigger_key=trigger_key).first()
         if existing is not None:
@@ -535,7 +540,7 @@ def report_request(
     version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
     return GeneratedReport.objects.create(
         kind=kind, year=year, unit=unit, variant=variant, edition=edition, version=version, structure=structure,
-        trigger=trigger, trigger_key=trigger_key, requested_by=user, message="Đang chờ đến lượt lập báo cáo.",
+        format=format, trigger=trigger, trigger_key=trigger_key, requested_by=user, message="Đang chờ đến lượt lập báo cáo.",
     )
 
 
@@ -547,10 +552,9 @@ def report_progress(*, report_id: int, progress: int, message: str = "") -> None
 
 
 def report_generate(*, report_id: int, now: dt.datetime | None = None) -> GeneratedReport:
-    """Make the workbook of a requested report. Idempotent: a report already made is returned as it is (its file
+    """Make the file of a requested report (the workbook, or the Word draft). Idempotent: a report already made is returned as it is (its file
     is never rewritten); an interrupted one is made again from the start. The same data give the same bytes
     (fixed document timestamps), hence the same checksum."""
-    from .excel import build_report_workbook
     from .excel.context import report_context
 
     report = GeneratedReport.objects.select_related("kind", "unit").get(pk=report_id)
@@ -570,7 +574,8 @@ def report_generate(*, report_id: int, now: dt.datetime | None = None) -> Genera
     ctx = report_context(report=report, progress=progress)
     # The name carries the version, so no other report's file is ever replaced; a file left by an attempt that died
     # after its rename but before this row was updated is written again, byte for byte the same.
-    checksum, size = write_atomically(target=target, write=lambda path: build_report_workbook(ctx, path, progress=progress))
+    build = _builder(report.format)
+    checksum, size = write_atomically(target=target, write=lambda path: build(ctx, path, progress=progress))
     relative = target.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
     GeneratedReport.objects.filter(pk=report_id).update(
         state=ReportState.SUCCEEDED, progress=100, file=relative, checksum=checksum, size=size,
@@ -584,6 +589,16 @@ def report_generate(*, report_id: int, now: dt.datetime | None = None) -> Genera
             url=reverse("reporting:report_detail", args=[report.pk]), now=now,
         )
     return report
+
+
+def _builder(format: str):
+    if format == ReportFormat.DOCX:
+        from .docx import build_report_document
+
+        return build_report_document
+    from .excel import build_report_workbook
+
+    return build_report_workbook
 
 
 def report_fail(*, report_id: int, error: str) -> None:
@@ -607,8 +622,10 @@ def report_scheduled(*, kind_code: str, variant: str, year: int | None = None, n
     unit = program_area()
     key = f"beat:{today.isoformat()}"
     made = []
-    for edition in (Edition.SUMMARY, Edition.FULL):
-        report = report_request(kind=kind, year=year, unit=unit, variant=variant, edition=edition, trigger=Trigger.SCHEDULE, trigger_key=key)
+    # The two workbooks and the Word draft of the narrative report (the officer edits it before signing).
+    for edition, format in ((Edition.SUMMARY, ReportFormat.XLSX), (Edition.FULL, ReportFormat.XLSX), (Edition.SUMMARY, ReportFormat.DOCX)):
+        report = report_request(kind=kind, year=year, unit=unit, variant=variant, edition=edition, format=format,
+                                trigger=Trigger.SCHEDULE, trigger_key=key)
         made.append(report_generate(report_id=report.pk, now=now))
     return made
 

@@ -203,7 +203,12 @@ def obligation_decide(request, pk: int):
 
 
 def _report_units_for(user) -> list[AdministrativeUnit]:
-    return services.report_units() if access.can_request_reports(user) else []
+    """The district office: the area and every commune; a commune officer: their own commune."""
+    if access.can_request_any_unit(user):
+        return services.report_units()
+    if access.can_request_reports(user) and user.unit_id:
+        return [user.unit]
+    return []
 
 
 @role_required(*access.DOWNLOAD_CENTRE_ROLES)
@@ -237,6 +242,7 @@ def report_new(request):
     user = request.user
     units = _report_units_for(user)
     form = ReportRequestForm(request.POST or None, units=units, allow_full=user.sees_personal_data,
+                             any_unit=access.can_request_any_unit(user),
                              initial={"unit": str(units[0].pk) if units else None})
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
@@ -244,7 +250,7 @@ def report_new(request):
             report = services.report_request(
                 kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], unit=unit,
                 variant=form.cleaned_data["variant"], edition=form.cleaned_data["edition"], user=user,
-                structure=form.cleaned_data.get("structure") or None,
+                structure=form.cleaned_data.get("structure") or None, format=form.cleaned_data["format"],
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -263,10 +269,10 @@ def report_detail(request, pk: int):
     report = _report_or_404(request, pk)
     versions = (
         access.reports_for(request.user)
-        .filter(kind=report.kind, year=report.year, unit=report.unit, variant=report.variant, edition=report.edition)
+        .filter(kind=report.kind, year=report.year, unit=report.unit, variant=report.variant, edition=report.edition, format=report.format)
         .order_by("-version")
     )
-    downloads = report.downloads.select_related("user")[:50] if access.can_request_reports(request.user) else []
+    downloads = report.downloads.select_related("user")[:50] if access.can_request_any_unit(request.user) else []
     return render(request, "reporting/report_detail.html", {"report": report, "versions": versions, "downloads": downloads})
 
 
@@ -287,10 +293,7 @@ def report_download(request, pk: int):
     except FileNotFoundError:
         raise Http404(gettext("Không tìm thấy tệp báo cáo."))
     services.download_record(report=report, user=request.user, request=request)
-    response = FileResponse(
-        handle, as_attachment=True, filename=report.filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = FileResponse(handle, as_attachment=True, filename=report.filename, content_type=report.content_type)
     response["X-Checksum-SHA256"] = report.checksum
     return response
 

@@ -303,6 +303,7 @@ def test_standard_workbook_is_built_in_vietnamese_whatever_the_language(monkeypa
 
     class Ctx:
         personal_data = False
+        is_period = False
 
         def progress(self, pct, message):
             seen.append(translation.get_language())

@@ -17,7 +17,10 @@ from xlsxwriter.workbook import Workbook
 from . import headers as H
 from .context import ReportContext
 from .layout import FONT, Formats
-from .sheets import causes, compliance, deprivation, ethnic, groups, households, movements, results, support, targets, tasks, trend
+from .sheets import (
+    causes, children, compliance, deprivation, ethnic, ethnic_groups, groups, households, movements, period, results, support, targets,
+    tasks, trend,
+)
 
 CREATOR = "Hệ thống quản lý Chương trình giảm nghèo bền vững huyện Sơn Dương"
 
@@ -26,7 +29,9 @@ SUMMARY_SHEETS = [
     (results, 8, "Kết quả rà soát"),
     (movements, 12, "Biến động hộ nghèo, hộ cận nghèo"),
     (ethnic, 15, "Hộ dân tộc thiểu số"),
+    (ethnic_groups, 18, "Hộ theo dân tộc"),
     (deprivation, 22, "Thiếu hụt dịch vụ xã hội cơ bản"),
+    (children, 25, "Thiếu hụt của trẻ em"),
     (groups, 27, "Nhóm hộ"),
     (causes, 35, "Nguyên nhân nghèo"),
     (targets, 40, "Chỉ tiêu"),
@@ -59,6 +64,9 @@ def open_workbook(path: Path, ctx: ReportContext) -> Workbook:
 def build_report_workbook(ctx: ReportContext, path: Path, *, progress: Callable[[int, str], None] | None = None) -> None:
     """Build every sheet into `path` (same data → same bytes)."""
     wb = open_workbook(path, ctx)
+    if ctx.is_period:  # the five-year and ten-year reviews open with the period's own sheets
+        period.build(wb, ctx)
+        ctx.progress(6, "Đã lập biểu: So sánh, biến động cả giai đoạn")
     for module, pct, message in SUMMARY_SHEETS:
         module.build(wb, ctx)
         ctx.progress(pct, f"Đã lập biểu: {message}")

@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from households.models import AdministrativeUnit, Level
 from households.selectors import unit_lineage_ids
+from households.village_names import village_labels
 from households.structure import Structure, communes_on, program_area, program_area_commune_ids, structure_note
 
 from .. import selectors
+from ..chain import Chain, chain_for
+from ..models import Recurrence
+from ..period import latest_recognised_year
 from . import headers as H
 
 Progress = Callable[[int, str], None]
@@ -41,6 +45,7 @@ class ReportContext:
     by: str
     issuer: tuple[str, str]
     signer: tuple[str, str, str] = H.SIGNER
+    chain: Chain | None = None
     basis: str = selectors.OFFICIAL
     progress: Progress = _quiet
     rows_units: list[dict[str, Any]] = field(default_factory=list)
@@ -94,6 +99,11 @@ class ReportContext:
         return row
 
     @property
+    def is_period(self) -> bool:
+        """A five-year or ten-year review: the baseline against the latest recognised year."""
+        return self.kind.recurrence == Recurrence.ONCE
+
+    @property
     def is_draft(self) -> bool:
         return self.variant == "draft"
 
@@ -108,7 +118,22 @@ class ReportContext:
     @property
     def scope_label(self) -> str:
         name = self.unit.name
-        return f"địa bàn {name[:1].lower()}{name[1:]}" if self.is_area else name
+        if not self.is_area:
+            return name
+        label = self.chain.area_label if self.chain else name
+        return f"địa bàn {name[:1].lower()}{name[1:]}" if label == name else label
+
+    @property
+    def basis_note(self) -> str:
+        """How the official figures were recognised, as the chain in force says (no district confirmation from
+        1 July 2025), and what the rates are over."""
+        if not (self.chain and self.chain.basis_note):
+            return H.BASIS_NOTE
+        return f"{self.chain.basis_note} {H.RATE_NOTE}"
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return self.chain.recipients if self.chain else ()
 
     @property
     def place(self) -> str:
@@ -142,6 +167,7 @@ def default_structure(year: int, *, today: dt.date | None = None) -> str:
 def report_context(*, report: Any, progress: Progress = _quiet) -> ReportContext:
     kind, year, unit = report.kind, report.year, report.unit
     first, last = kind.covers(year)
+    due = kind.due_on(year) or dt.date(year, 12, 31)
     area = program_area()
     is_area = unit.pk == area.pk
     if is_area:
@@ -150,10 +176,15 @@ def report_context(*, report: Any, progress: Progress = _quiet) -> ReportContext
     else:
         unit_ids = frozenset(unit_lineage_ids(unit=unit)) if report.structure == Structure.CURRENT else frozenset({unit.pk})
         by = "village"
+    if kind.recurrence == Recurrence.ONCE:
+        # A period report (five-year, ten-year review): the figures of the latest year officially recognised before
+        # the due date (the 2024 results for a review due on 15/9/2025), against the baseline.
+        year = last = latest_recognised_year(first=first, last=last, due=due, unit_ids=unit_ids)
+    chain = chain_for(unit=unit, is_area=is_area, on=due)
     ctx = ReportContext(
         report_id=report.pk, kind=kind, year=year, first_year=first, last_year=last, unit=unit, is_area=is_area,
         variant=report.variant, edition=report.edition, structure=report.structure,
-        due_date=kind.due_on(year) or dt.date(year, 12, 31), unit_ids=unit_ids, by=by, issuer=H.issuer(unit),
+        due_date=due, unit_ids=unit_ids, by=by, issuer=chain.issuer, signer=chain.signer, chain=chain,
         progress=progress,
     )
     ctx.rows_units = row_units(ctx)
@@ -173,6 +204,12 @@ def row_units(ctx: ReportContext) -> list[dict[str, Any]]:
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(ctx.year, 1, 1)))
             .values("id", "code", "name", "short_name", "area", "extremely_difficult")
         )
+        # Two villages of one commune may share a name (villages of the communes it took in): each is shown with
+        # its former commune, as on every page, on the structure of the year's end (or today's).
+        on = timezone.localdate() if ctx.structure == Structure.CURRENT else selectors.reference_date(ctx.year)
+        units = list(units)
+        labels = village_labels([u["id"] for u in units], on=on)
+        return [{**u, "name": labels.get(u["id"], u["name"])} for u in units]
     return [dict(u) for u in units]
 
 

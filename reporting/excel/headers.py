@@ -8,6 +8,7 @@ numbers, rate columns that say how they are computed ("3 = 2/1 × 100").
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .spec import Column, SheetSpec
@@ -61,6 +62,9 @@ RESULTS_TITLE = "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year
 
 
 def results_spec(ctx: Any) -> SheetSpec:
+    """Form 1 of the working layout: households and persons, the poor and the near-poor — by household (with the
+    year's movement) and by person, count and rate. A column is one `Column` here and one key of the sheet's row
+    (`sheets/results.py`); the column numbers of the rate formulas follow the columns they name."""
     p, n = "Hộ nghèo", "Hộ cận nghèo"
     return SheetSpec(
         name="01. Kết quả rà soát",
@@ -70,19 +74,24 @@ def results_spec(ctx: Any) -> SheetSpec:
             Column("stt", "STT", fmt="center", width=5),
             Column("name", unit_header(ctx), fmt="text", width=24),
             Column("households", "Tổng số hộ dân cư", width=11),
+            Column("persons", "Tổng số nhân khẩu", width=11),
             Column("poor_start", "Đầu năm", group=p),
             Column("poor_escaped", "Thoát nghèo trong năm", group=p),
             Column("poor_fell_back", "Tái nghèo", group=p),
             Column("poor_new", "Phát sinh mới", group=p),
             Column("poor_end", "Cuối năm", group=p),
-            Column("poor_rate", "Tỷ lệ cuối năm (%)", group=p, fmt="pct", number="7 = 6/1 × 100"),
+            Column("poor_rate", "Tỷ lệ cuối năm (%)", group=p, fmt="pct", number="{self} = {poor_end}/{households} × 100"),
             Column("poor_reduction", "Giảm so với năm trước (điểm %)", group=p, fmt="points", width=11),
+            Column("poor_persons", "Nhân khẩu cuối năm", group=p),
+            Column("poor_persons_rate", "Tỷ lệ nhân khẩu (%)", group=p, fmt="pct", number="{self} = {poor_persons}/{persons} × 100"),
             Column("near_start", "Đầu năm", group=n),
             Column("near_escaped", "Thoát cận nghèo trong năm", group=n),
             Column("near_fell_back", "Tái cận nghèo", group=n),
             Column("near_new", "Phát sinh mới", group=n),
             Column("near_end", "Cuối năm", group=n),
-            Column("near_rate", "Tỷ lệ cuối năm (%)", group=n, fmt="pct", number="14 = 13/1 × 100"),
+            Column("near_rate", "Tỷ lệ cuối năm (%)", group=n, fmt="pct", number="{self} = {near_end}/{households} × 100"),
+            Column("near_persons", "Nhân khẩu cuối năm", group=n),
+            Column("near_persons_rate", "Tỷ lệ nhân khẩu (%)", group=n, fmt="pct", number="{self} = {near_persons}/{persons} × 100"),
         ],
     )
 
@@ -90,7 +99,9 @@ def results_spec(ctx: Any) -> SheetSpec:
 RESULTS_FOOTNOTE = (
     "Đầu năm: số hộ cuối năm trước của các hộ nay thuộc đơn vị. Thoát nghèo: hộ nghèo năm trước nay là hộ cận nghèo "
     "hoặc vượt chuẩn cận nghèo. Tái nghèo: hộ đã từng thoát nghèo nay nghèo lại. Phát sinh mới: hộ chưa từng nghèo nay "
-    "là hộ nghèo. Đầy đủ các cột tăng, giảm (hộ cận nghèo thành hộ nghèo, tách hộ, chuyển đến, chuyển đi…): biểu 01a, 01b."
+    "là hộ nghèo. Đầy đủ các cột tăng, giảm (hộ cận nghèo thành hộ nghèo, tách hộ, chuyển đến, chuyển đi…): biểu 01a, 01b. "
+    "Nhân khẩu: thành viên của hộ ngày 31/12 theo sổ hộ (hộ chưa ghi thành viên: số nhân khẩu của lần rà soát gần "
+    "nhất); tỷ lệ nhân khẩu = nhân khẩu của nhóm ÷ tổng số nhân khẩu × 100."
 )
 
 # --- 01a, 01b. Movement of poor and near-poor households (DOMAIN.md §3, forms 2 and 3) ---------------------------
@@ -136,7 +147,7 @@ def movement_spec(ctx: Any, table: str) -> SheetSpec:
     cols = [
         Column("stt", "STT", fmt="center", width=5),
         Column("name", unit_header(ctx), fmt="text", width=24),
-        Column("measure", "Chỉ tiêu", fmt="text", width=9),
+        Column("measure", "Chỉ tiêu", fmt="text", width=9, number="C"),
     ]
     for i, name in enumerate(names, start=1):
         number = "9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" if name == "end" else str(i)
@@ -160,9 +171,9 @@ def ethnic_spec(ctx: Any) -> SheetSpec:
             Column("name", unit_header(ctx), fmt="text", width=24),
             Column("households", "Tổng số hộ dân cư", width=11),
             Column("em_households", "Số hộ", group=g),
-            Column("em_share", "Tỷ lệ trên tổng số hộ (%)", group=g, fmt="pct", number="3 = 2/1 × 100"),
+            Column("em_share", "Tỷ lệ trên tổng số hộ (%)", group=g, fmt="pct", number="{self} = {em_households}/{households} × 100"),
             Column("em_poor", "Số hộ", group=p),
-            Column("em_poor_rate", "Tỷ lệ trên số hộ DTTS (%)", group=p, fmt="pct", number="5 = 4/2 × 100"),
+            Column("em_poor_rate", "Tỷ lệ trên số hộ DTTS (%)", group=p, fmt="pct", number="{self} = {em_poor}/{em_households} × 100"),
             Column("em_poor_share", "Tỷ trọng trong tổng số hộ nghèo (%)", group=p, fmt="pct"),
             Column("em_escaped", "Thoát nghèo", group=p),
             Column("em_fell_back", "Tái nghèo", group=p),
@@ -172,6 +183,42 @@ def ethnic_spec(ctx: Any) -> SheetSpec:
             Column("em_near_rate", "Tỷ lệ trên số hộ DTTS (%)", group=n, fmt="pct"),
         ],
     )
+
+
+# --- 02a. By ethnic group (DOMAIN.md §3, form 6 of the working layout) ----------------------------------------
+
+ETHNIC_GROUPS_TITLE = "HỘ DÂN CƯ, HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC NĂM {year}"
+ETHNIC_GROUPS_SECTIONS = {
+    "households": "A. TỔNG SỐ HỘ DÂN CƯ",
+    "poor": "B. HỘ NGHÈO",
+    "near_poor": "C. HỘ CẬN NGHÈO",
+}
+ETHNIC_GROUPS_RATE_ROW = {"poor": "Tỷ lệ hộ nghèo của dân tộc (%)", "near_poor": "Tỷ lệ hộ cận nghèo của dân tộc (%)"}
+ETHNIC_GROUPS_FOOTNOTE = (
+    "Dân tộc của hộ: dân tộc của chủ hộ (thành viên có quan hệ \"chủ hộ\" ngày 31/12, theo dân tộc đang ghi trong sổ "
+    "hộ) – cách xác định cần đối chiếu văn bản. Hộ dân tộc thiểu số ở biểu 02 xác định theo kết quả rà soát (chủ hộ "
+    "hoặc vợ/chồng là người dân tộc thiểu số) nên có thể khác cột \"Dân tộc thiểu số\" của biểu này. Tỷ lệ: số hộ "
+    "nghèo (cận nghèo) của dân tộc ÷ số hộ dân cư của dân tộc × 100."
+)
+UNKNOWN_ETHNIC = "Chưa ghi dân tộc"
+
+
+def ethnic_groups_spec(ctx: Any, groups: list[dict]) -> SheetSpec:
+    """Kinh, all minorities, then one column per minority group present (by the 1979 list's code)."""
+    g, m = "Chia theo dân tộc của chủ hộ", "Trong đó, dân tộc thiểu số"
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=22),
+        Column("total", "Tổng số", width=10),
+        Column("kinh", "Kinh", group=g, width=9),
+        Column("minority", "Dân tộc thiểu số", group=g, width=10),
+    ]
+    if any(gr["code"] is None for gr in groups):
+        cols.append(Column("unknown", UNKNOWN_ETHNIC, group=g, width=9))
+    for gr in groups:
+        if gr["code"] is not None and gr["minority"]:
+            cols.append(Column(f"g{gr['code']}", gr["name"], group=m, width=9))
+    return SheetSpec(name="02a. Theo dân tộc", form="Biểu số 02a", title=ETHNIC_GROUPS_TITLE, columns=cols, unit_note="Đơn vị tính: hộ; tỷ lệ: %")
 
 
 # --- 03. Deprivations -----------------------------------------------------------------------------------------
@@ -193,6 +240,40 @@ def deprivation_spec(ctx: Any, indicators: list[dict]) -> SheetSpec:
     return SheetSpec(name="03. Thiếu hụt", form="Biểu số 03", title=DEPRIVATION_TITLE, columns=cols)
 
 
+# --- 03a. Children's deprivations (DOMAIN.md §3, form 8 of the working layout) --------------------------------
+
+# The indicators about children of the standard in force, by their code in it: Decree 07/2021/NĐ-CP (and Decree
+# 351/2025/NĐ-CP) indicator 3 "dinh dưỡng" (health) and 6 "tình trạng đi học của trẻ em" (education).
+CHILDREN_INDICATORS = ("3", "6")
+CHILDREN_AGE = 16  # "trẻ em dưới 16 tuổi" (indicators 2, 3 and 6 of Decree 07)
+CHILDREN_TITLE = "HỘ NGHÈO, HỘ CẬN NGHÈO THIẾU HỤT CÁC CHỈ SỐ VỀ TRẺ EM NĂM {year}"
+CHILDREN_SECTIONS = {"poor": "A. HỘ NGHÈO", "near_poor": "B. HỘ CẬN NGHÈO"}
+CHILDREN_FOOTNOTE = (
+    "Trẻ em: thành viên của hộ dưới 16 tuổi ngày 31/12 (tính theo ngày sinh ghi trong sổ hộ; thành viên chưa ghi ngày "
+    "sinh không được tính). Tỷ lệ: số hộ thiếu hụt chỉ số ÷ tổng số hộ nghèo (cận nghèo) × 100. Chỉ số thiếu hụt theo "
+    "lần rà soát mà phân loại của hộ căn cứ vào."
+)
+
+
+def children_spec(ctx: Any, indicators: list[dict]) -> SheetSpec:
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", unit_header(ctx), fmt="text", width=22),
+        Column("households", "Tổng số hộ", width=9),
+        Column("children", "Số trẻ em dưới 16 tuổi trong hộ", width=11),
+    ]
+    for ind in indicators:
+        group = f"{ind['code']}. {ind['name']} ({ind['dimension_name']})"
+        key = f"i{ind['code']}"
+        cols += [
+            Column(key, "Số hộ thiếu hụt", group=group, width=10),
+            Column(f"{key}_pct", "Tỷ lệ (%)", group=group, fmt="pct", width=9, number=f"{{self}} = {{{key}}}/{{households}} × 100"),
+            Column(f"{key}_children", "Số trẻ em dưới 16 tuổi trong các hộ này", group=group, width=12),
+        ]
+    return SheetSpec(name="03a. Thiếu hụt của trẻ em", form="Biểu số 03a", title=CHILDREN_TITLE, columns=cols,
+                     unit_note="Đơn vị tính: hộ; người; tỷ lệ: %")
+
+
 # --- 04. Groups: without working capacity, people of merit -----------------------------------------------
 
 GROUPS_TITLE = "HỘ NGHÈO, HỘ CẬN NGHÈO KHÔNG CÓ KHẢ NĂNG LAO ĐỘNG, CÓ NGƯỜI CÓ CÔNG NĂM {year}"
@@ -209,13 +290,13 @@ def groups_spec(ctx: Any) -> SheetSpec:
             Column("name", unit_header(ctx), fmt="text", width=24),
             Column("poor", "Tổng số", group=p),
             Column("poor_no_labour", "Không có khả năng lao động", group=p, width=12),
-            Column("poor_no_labour_pct", "Tỷ lệ (%)", group=p, fmt="pct", number="3 = 2/1 × 100"),
+            Column("poor_no_labour_pct", "Tỷ lệ (%)", group=p, fmt="pct", number="{self} = {poor_no_labour}/{poor} × 100"),
             Column("poor_merit", "Có người có công", group=p),
             Column("poor_em", "Dân tộc thiểu số", group=p),
-            Column("poor_other", "Hộ nghèo khác", group=p, number="6 = 1 − 2 − 4"),
+            Column("poor_other", "Hộ nghèo khác", group=p, number="{self} = {poor} − {poor_no_labour} − {poor_merit}"),
             Column("near", "Tổng số", group=n),
             Column("near_no_labour", "Không có khả năng lao động", group=n, width=12),
-            Column("near_no_labour_pct", "Tỷ lệ (%)", group=n, fmt="pct", number="9 = 8/7 × 100"),
+            Column("near_no_labour_pct", "Tỷ lệ (%)", group=n, fmt="pct", number="{self} = {near_no_labour}/{near} × 100"),
             Column("near_merit", "Có người có công", group=n),
             Column("near_em", "Dân tộc thiểu số", group=n),
         ],
@@ -312,7 +393,7 @@ FUNDS_COLUMNS = [
     Column("name", "Nguồn vốn", fmt="text", width=26),
     Column("allocated", "Kế hoạch vốn được giao (đồng)", fmt="money", width=16),
     Column("disbursed", "Đã giải ngân (đồng)", fmt="money", width=16),
-    Column("rate", "Tỷ lệ giải ngân (%)", fmt="pct", width=12, number="3 = 2/1 × 100"),
+    Column("rate", "Tỷ lệ giải ngân (%)", fmt="pct", width=12, number="{self} = {disbursed}/{allocated} × 100"),
 ]
 SUPPORT_FOOTNOTE = "Số liệu hỗ trợ do các cơ quan, đơn vị ghi nhận trong hệ thống, theo xã nơi hộ cư trú khi được hỗ trợ."
 
@@ -449,3 +530,79 @@ def trend_spec() -> SheetSpec:
 CHART_TITLE = "Diễn biến tỷ lệ hộ nghèo, hộ cận nghèo (%)"
 CHART_Y = "Tỷ lệ (%)"
 CHART_X = "Năm"
+
+
+# What the rates are over (after the chain's note on how the official figures were recognised: `ctx.basis_note`).
+RATE_NOTE = (
+    "Hộ chưa được rà soát lại giữ kết quả lần rà soát gần nhất, hộ chưa từng rà soát là hộ không nghèo. Tỷ lệ = số hộ "
+    "của nhóm ÷ tổng số hộ dân cư ngày 31/12 × 100 (hộ dân cư theo sổ hộ, không phải số hộ được rà soát)."
+)
+
+
+# --- P1–P3. The period reports (five-year review 2021–2025, ten-year review 2021–2030) --------------------------
+# Sheets of `reporting/excel/sheets/period.py`, in the period reports only: the baseline year against the latest
+# year officially recognised before the due date, per commune on today's structure.
+
+PERIOD_COMPARISON_TITLE = "SO SÁNH KẾT QUẢ GIẢM NGHÈO NĂM {base} VÀ NĂM {latest}"
+PERIOD_MOVEMENT_TITLES = {
+    "poor": "BIẾN ĐỘNG HỘ NGHÈO GIAI ĐOẠN {base}–{latest}",
+    "near_poor": "BIẾN ĐỘNG HỘ CẬN NGHÈO GIAI ĐOẠN {base}–{latest}",
+}
+PERIOD_SUPPORT_TITLE = "KẾT QUẢ HỖ TRỢ VÀ NGUỒN VỐN GIAI ĐOẠN {first}–{latest}"
+PERIOD_NOTE = (
+    "Năm gốc {base}: kết quả tổng điều tra, rà soát hộ nghèo, hộ cận nghèo cuối năm {base} (số liệu đầu kỳ của giai "
+    "đoạn). Năm so sánh {latest}: năm gần nhất có kết quả rà soát được công nhận trước hạn báo cáo {due}."
+)
+PERIOD_MOVEMENT_NOTE = (
+    "Cộng dồn các năm {first}–{latest}: đầu kỳ là cuối năm {base}, cuối kỳ là cuối năm {latest}; mỗi cột khác là tổng "
+    "các năm. Cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 trên mọi dòng."
+)
+
+
+def period_comparison_spec(ctx: Any, base: int, latest: int) -> SheetSpec:
+    b, e, c = f"Năm {base}", f"Năm {latest}", "Thay đổi"
+    return SheetSpec(
+        name="P1. So sánh giai đoạn",
+        form="Biểu số P1",
+        title=PERIOD_COMPARISON_TITLE,
+        columns=[
+            Column("stt", "STT", fmt="center", width=5),
+            Column("name", unit_header(ctx), fmt="text", width=24),
+            Column("b_households", "Tổng số hộ", group=b),
+            Column("b_poor", "Hộ nghèo", group=b),
+            Column("b_poor_rate", "Tỷ lệ hộ nghèo (%)", group=b, fmt="pct", number="3 = 2/1 × 100"),
+            Column("b_near", "Hộ cận nghèo", group=b),
+            Column("b_near_rate", "Tỷ lệ hộ cận nghèo (%)", group=b, fmt="pct", number="5 = 4/1 × 100"),
+            Column("e_households", "Tổng số hộ", group=e),
+            Column("e_poor", "Hộ nghèo", group=e),
+            Column("e_poor_rate", "Tỷ lệ hộ nghèo (%)", group=e, fmt="pct", number="8 = 7/6 × 100"),
+            Column("e_near", "Hộ cận nghèo", group=e),
+            Column("e_near_rate", "Tỷ lệ hộ cận nghèo (%)", group=e, fmt="pct", number="10 = 9/6 × 100"),
+            Column("poor_points", "Tỷ lệ hộ nghèo tăng (+), giảm (−) (điểm %)", group=c, fmt="points", width=12, number="11 = 8 − 3"),
+            Column("poor_per_year", "Bình quân giảm mỗi năm (điểm %)", group=c, fmt="points", width=12,
+                   number=f"12 = (3 − 8)/{latest - base}"),
+            Column("em_per_year", "Hộ nghèo DTTS: bình quân giảm mỗi năm (điểm %)", group=c, fmt="points", width=13),
+        ],
+    )
+
+
+def period_movement_spec(ctx: Any, table: str) -> SheetSpec:
+    spec = movement_spec(ctx, table)
+    labels = {"start": "(1) Đầu kỳ", "end": "(9) Cuối kỳ"}
+    cols = [replace(c, label=labels[c.key]) if c.key in labels else c for c in spec.columns]
+    names = {"poor": "P2a. Biến động hộ nghèo GĐ", "near_poor": "P2b. Biến động hộ cận nghèo GĐ"}
+    forms = {"poor": "Biểu số P2a", "near_poor": "Biểu số P2b"}
+    return SheetSpec(name=names[table], form=forms[table], title=PERIOD_MOVEMENT_TITLES[table], columns=cols, unit_note=spec.unit_note)
+
+
+def period_support_spec(sources: list[str]) -> SheetSpec:
+    cols = [
+        Column("stt", "STT", fmt="center", width=5),
+        Column("name", "Năm", fmt="text", width=14),
+        Column("records", "Số lượt hỗ trợ", width=10),
+        Column("amount", "Tổng kinh phí (đồng)", fmt="money", width=16),
+    ]
+    for i, s in enumerate(sources):
+        cols.append(Column(f"s{i}", s, group="Chia theo nguồn kinh phí (đồng)", fmt="money", width=15))
+    return SheetSpec(name="P3. Hỗ trợ cả giai đoạn", form="Biểu số P3", title=PERIOD_SUPPORT_TITLE, columns=cols,
+                     unit_note="Đơn vị tính: lượt; đồng")

@@ -1,7 +1,8 @@
 """The layout every sheet of the report shares, after the provinces' summary forms (DOMAIN.md §3): the people's
 committee on the left and the national motto on the right, the form number, the title with the unit and period,
 two header rows (groups merged across their sub-columns, single columns merged down), a row of column numbers in
-italics, the data with number formats, totals in bold, the signature block, Times New Roman, A4 landscape.
+italics, the data with number formats, totals in bold, the signature block, Times New Roman, landscape: A3 when the
+form has more than 12 columns, A4 otherwise.
 
 Written with XlsxWriter in constant-memory mode: every sheet streams its rows to disk as they are written, so
 memory stays flat whatever the size of the household list (openpyxl's write-only mode wrote that list about three
@@ -20,6 +21,10 @@ from . import headers as H
 from .spec import Column, SheetSpec  # noqa: F401  (re-exported)
 
 FONT = "Times New Roman"
+
+# Paper sizes (Excel's codes) and the widest form printed on A4 (DOMAIN.md §3: "landscape (A3 above 12 columns)").
+A3, A4 = 8, 9
+A4_MAX_COLUMNS = 12
 
 # Number formats (Excel shows them with the reader's separators; Vietnamese Excel: 1.234 and 12,35).
 FORMATS = {
@@ -87,6 +92,26 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+def paper_for(ncols: int) -> int:
+    return A3 if ncols > A4_MAX_COLUMNS else A4
+
+
+def column_numbers(columns: list[Column]) -> list[str]:
+    """The text of each column's cell in the column-number row: A, B for the first two, then 1, 2, …; a column's
+    `number` may name other columns by key ("{self} = {poor}/{households} × 100"), so a column added to a form
+    renumbers every formula that refers to the columns after it."""
+    plain = {col.key: ("ABCDEFGH"[k] if k < 2 else str(k - 1)) for k, col in enumerate(columns)}
+    out = []
+    for col in columns:
+        if col.number is None:
+            out.append(plain[col.key])
+        elif "{" in col.number:
+            out.append(col.number.format(self=plain[col.key], **plain))
+        else:
+            out.append(col.number)
+    return out
+
+
 class FormSheet:
     """A sheet in the layout of the summary forms. Row numbers (`row_no`) count from 1, as Excel shows them."""
 
@@ -104,7 +129,7 @@ class FormSheet:
             ws.set_column(i, i, col.width)
         if landscape:
             ws.set_landscape()
-        ws.set_paper(9)  # A4
+        ws.set_paper(paper_for(self.ncols))
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.center_horizontally()
@@ -201,9 +226,8 @@ class FormSheet:
             top.append((i, j, col.group, "header:header"))
             sub.extend((k, k, cols[k - 1].label, "header:header") for k in range(i, j + 1))
             i = j + 1
-        for k, col in enumerate(cols, start=1):
-            label = "ABCDEFGH"[k - 1] if k <= 2 else str(k - 2)
-            nums.append((k, k, col.number if col.number is not None else label, "number:number"))
+        for k, label in enumerate(column_numbers(cols), start=1):
+            nums.append((k, k, label, "number:number"))
         self._row(top, 30)
         self._row(sub, 48)
         # Single columns merged down over the two header rows. In constant-memory mode `merge_range` can only write
@@ -217,10 +241,15 @@ class FormSheet:
             self.header_first = first
             self.ws.repeat_rows(first - 1, first + 1)
 
-    def data_row(self, values: dict[str, Any], *, style: str = "plain") -> None:
-        formats = self._formats_by_style.get(style)
+    def data_row(self, values: dict[str, Any], *, style: str = "plain", numbers: str | None = None) -> None:
+        """One row of the table; `numbers` ("pct"): the format of every count column in this row (a row of
+        percentages under a table of counts)."""
+        key = f"{style}:{numbers or ''}"
+        formats = self._formats_by_style.get(key)
         if formats is None:
-            formats = self._formats_by_style[style] = [self.fmt(f"table:{style}:{col.fmt}") for col in self._columns]
+            formats = self._formats_by_style[key] = [
+                self.fmt(f"table:{style}:{numbers if numbers and col.fmt in ('int', 'money') else col.fmt}") for col in self._columns
+            ]
         self.row_no += 1
         r, ws = self.row_no - 1, self.ws
         for c, col in enumerate(self._columns):

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Column:
     """One column of a form: its key in the row data, its header (sub-column under `group`, or the whole header
-    when `group` is None), its format, width, and the text of its cell in the column-number row."""
+    when `group` is None), its format, width, and the text of its cell in the column-number row (`number`; None:
+    the column's own number; it may name columns by key, "{self} = {poor}/{households} × 100", so that adding a
+    column to a form renumbers its formulas — `layout.column_numbers`)."""
 
     key: str
     label: str

@@ -103,3 +103,29 @@ def test_the_obligations_list_does_not_grow_in_queries_with_its_rows(api, distri
         data = client.get("/api/v1/obligations/?year=2026&page_size=100").json()
     assert data["count"] == deadline_2026.obligations.count() > 15
     assert dt.date.fromisoformat(data["results"][0]["due_date"]) == dt.date(2026, 12, 10)
+
+
+def test_a_word_draft_is_asked_for_with_format_docx_and_downloads_as_a_word_document(api, district_officer, tantrao, settings,
+                                                                                     django_capture_on_commit_callbacks):
+    import io
+
+    from docx import Document
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    make_review(commune=tantrao, year=2025, classification=Classification.POOR)
+    client = api(district_officer)
+    bad = client.post("/api/v1/reports/", {"kind": "annual", "year": 2025, "format": "pdf"}, content_type="application/json")
+    assert bad.status_code == 400 and "format" in bad.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/api/v1/reports/", {"kind": "annual", "year": 2025, "unit": "076", "edition": "summary", "format": "docx"},
+                              content_type="application/json")
+    assert started.status_code == 202 and started.json()["format"] == "docx"
+    report_id = started.json()["id"]
+    assert [r["format"] for r in client.get("/api/v1/reports/").json()["results"]] == ["docx"]
+    response = client.get(f"/api/v1/reports/{report_id}/download/")
+    content = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert response["Content-Disposition"].startswith('attachment; filename="bao-cao-annual-2025-076-du-thao-v1.docx"')
+    assert hashlib.sha256(content).hexdigest() == GeneratedReport.objects.get(pk=report_id).checksum
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "BÁO CÁO" in text

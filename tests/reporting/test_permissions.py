@@ -54,8 +54,10 @@ PAGE_MATRIX = {
     "tt_detail": [200, 404, 200, 404, 403, 200, 302],
     "bank_detail": [404, 404, 200, 200, 403, 200, 302],
     "attachment": [200, 404, 200, 404, 403, 200, 302],
-    "downloads": [403, 403, 200, 403, 200, 200, 302],
-    "report_new": [403, 403, 200, 403, 403, 200, 302],
+    # A commune officer has the download centre (their commune's reports only) and the generation page (their own
+    # commune, from the 2025 reports: the chain in force).
+    "downloads": [200, 200, 200, 403, 200, 200, 302],
+    "report_new": [200, 200, 200, 403, 403, 200, 302],
     "district_summary": [404, 404, 200, 403, 200, 200, 302],
     "district_full": [404, 404, 200, 403, 404, 200, 302],
     "tantrao_summary": [200, 404, 200, 403, 200, 200, 302],
@@ -119,7 +121,8 @@ def test_a_non_owner_cannot_change_a_submission_through_the_page(client, persona
 API_MATRIX = {
     # (method, url name, kwargs key, data): statuses in ROLES order
     "reports_list": [200, 200, 200, 200, 200, 200, 401],
-    "reports_create": [403, 403, 202, 403, 403, 202, 401],
+    # The district's report: a commune officer gets a field error (their own commune only), not a report.
+    "reports_create": [400, 400, 202, 403, 403, 202, 401],
     "report_full_download": [404, 404, 200, 404, 404, 200, 401],
     "report_summary_detail": [404, 404, 200, 404, 200, 200, 401],
     "obligation_tt": [200, 404, 200, 404, 404, 200, 401],
@@ -160,3 +163,23 @@ def test_the_province_sees_only_summary_editions_in_the_api(client, personas, wo
     client.force_login(personas["commune_officer"])
     data = client.get("/api/v1/reports/").json()
     assert [r["unit"] for r in data["results"]] == ["02545"]
+
+
+def test_a_commune_officer_makes_their_own_communes_2025_report_and_no_other(client, personas, world, tantrao):
+    """From 1 July 2025 a commune's people's committee reports itself (the chain in force on the due date)."""
+    client.force_login(personas["commune_officer"])
+    own = client.post("/api/v1/reports/", {"kind": "annual", "year": 2025, "unit": tantrao.code, "edition": "summary", "format": "xlsx"},
+                      content_type="application/json")
+    assert own.status_code == 202, own.json()
+    assert own.json()["unit"] == tantrao.code and own.json()["format"] == "xlsx"
+    earlier = client.post("/api/v1/reports/", {"kind": "annual", "year": 2024, "unit": tantrao.code}, content_type="application/json")
+    assert earlier.status_code == 400 and "01/7/2025" in earlier.json()["unit"][0]
+    other = client.post("/api/v1/reports/", {"kind": "annual", "year": 2025, "unit": "076"}, content_type="application/json")
+    assert other.status_code == 400 and "xã mình" in other.json()["unit"][0]
+    client.force_login(personas["other_commune_officer"])
+    assert client.get(f"/api/v1/reports/{own.json()['id']}/").status_code == 404
+    assert client.get(reverse("reporting:report_download", args=[own.json()["id"]])).status_code == 404
+    page = client.get(reverse("reporting:report_new"))
+    assert page.status_code == 200
+    units = [label for value, label in page.context["form"].fields["unit"].choices]
+    assert len(units) == 1 and "Tân Trào" not in units[0]

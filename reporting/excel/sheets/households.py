@@ -17,6 +17,7 @@ import datetime as dt
 from django.db.models import Q
 
 from households.models import Classification, Member, Relation, Sex
+from households.village_names import village_labels
 
 from ... import selectors
 from .. import headers as H
@@ -30,7 +31,7 @@ def reviews(ctx: ReportContext):
     """The households on the lists at the end of the year (poor, then near-poor within each village)."""
     b = "o" if ctx.basis == selectors.OFFICIAL else "w"
     fields = (
-        "household_id", "household__code", "household__head_name", "village__name", "commune__name", f"status_{b}",
+        "household_id", "household__code", "household__head_name", "village_id", "commune__name", f"status_{b}",
         f"change_{b}", f"source_{b}__income_per_capita_month", f"source_{b}__deprivation_count", "minority",
         f"no_working_capacity_{b}", f"person_of_merit_{b}",
     )
@@ -76,6 +77,8 @@ def _members(ids: list[int], year: int) -> dict[int, list[tuple]]:
 def rows(ctx: ReportContext, *, total: int = 0) -> Iterator[dict[str, Any]]:
     chunk: list[tuple] = []
     stt = 0
+    # Villages by the name every page gives them (namesakes of a merged commune carry their former commune).
+    villages = village_labels(on=selectors.reference_date(ctx.year))
 
     def flush() -> Iterator[dict[str, Any]]:
         nonlocal stt
@@ -93,7 +96,7 @@ def rows(ctx: ReportContext, *, total: int = 0) -> Iterator[dict[str, Any]]:
                 if n == 0:
                     row.update(
                         {
-                            "stt": stt, "code": code, "village": village or "", "commune": commune, "classification": CLASSES.get(cls, cls),
+                            "stt": stt, "code": code, "village": villages.get(village, "") if village else "", "commune": commune, "classification": CLASSES.get(cls, cls),
                             "change": H.CHANGE_WORDS.get(change, change), "income": income, "deprivations": ndep,
                             "em": H.MARK if em else "", "no_labour": H.MARK if no_labour else "", "merit": H.MARK if merit else "",
                             "support": "; ".join(support.get(hid, [])),

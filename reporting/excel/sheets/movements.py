@@ -1,15 +1,14 @@
 """01a, 01b. Movement of poor and of near-poor households (DOMAIN.md §3, forms 2 and 3): per commune (or village) a
-households row and a persons row, nine columns, 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; urban and rural
-subtotals and the total, each the sum of its rows."""
+households row and a persons row, nine columns, 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; the total, then the
+urban and the rural communes each under their subtotal (`_grouping`), each the sum of its rows."""
 from __future__ import annotations
 
 from typing import Any
 
-from households.models import Area
-
 from .. import headers as H
 from ..context import ReportContext, merge_units
 from ..layout import form_sheet
+from ._grouping import table_rows
 
 
 def _pair(name: str, move: dict[str, Any] | None, table: str, *, stt: Any = None, style: str = "plain") -> list[dict[str, Any]]:
@@ -40,13 +39,12 @@ def _sum(moves: list[dict[str, Any] | None]) -> dict[str, Any]:
 def rows(ctx: ReportContext, table: str) -> tuple[list[dict[str, Any]], int]:
     body = merge_units(ctx, ctx.moves_by_unit())
     total = _sum([m for _, m in body])
-    out = _pair(H.TOTAL, total, table, style="total")
-    if ctx.is_area:
-        for area, label in ((Area.URBAN, H.URBAN), (Area.RURAL, H.RURAL)):
-            out += _pair(label, _sum([m for u, m in body if u.get("area") == area]), table, style="subtotal")
-    for i, (unit, move) in enumerate(body, start=1):
-        name = unit.get("name", "") + (" (*)" if unit.get("extremely_difficult") else "")
-        out += _pair(name, move, table, stt=i)
+    out = table_rows(
+        ctx, body,
+        total=_pair(H.TOTAL, total, table),
+        subtotal=lambda label, moves: _pair(label, _sum(moves), table),
+        body=lambda unit, move: _pair(unit.get("name", "") + (" (*)" if unit.get("extremely_difficult") else ""), move, table),
+    )
     return out, total["line_change"]
 
 
@@ -54,7 +52,7 @@ def build(wb, ctx: ReportContext) -> None:
     for table in ("poor", "near_poor"):
         spec = H.movement_spec(ctx, table)
         body, line_change = rows(ctx, table)
-        note = f"{ctx.structure_note} {H.BASIS_NOTE}"
+        note = f"{ctx.structure_note} {ctx.basis_note}"
         footnote = H.MOVEMENT_FOOTNOTE + (" " + H.LINE_CHANGE_NOTE.format(n=line_change) if line_change else "")
         form_sheet(wb, spec, ctx, title=H.title(spec.title, ctx), rows=body, note=note, footnote=footnote)
 

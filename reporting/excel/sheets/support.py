@@ -1,5 +1,6 @@
-"""07. Support delivered to households by commune and funding source, and the funds allocated and disbursed by
-source (programs' support records and fund allocations, through `reporting.selectors`)."""
+"""07. Support delivered to households by commune and funding source (the total, then the urban and the rural communes
+under their subtotals, `_grouping`), and the funds allocated and disbursed by source (programs' support records and
+fund allocations, through `reporting.selectors`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,7 @@ from ... import selectors
 from .. import headers as H
 from ..context import ReportContext
 from ..layout import FormSheet
+from ._grouping import add_up, table_rows
 
 
 def support_rows(ctx: ReportContext) -> tuple[list[dict[str, Any]], list[tuple[str, str]]] | None:
@@ -15,16 +17,20 @@ def support_rows(ctx: ReportContext) -> tuple[list[dict[str, Any]], list[tuple[s
     if data is None:
         return None
     sources = list(data["sources"])
-    total: dict[str, Any] = {"name": H.TOTAL, "_style": "total", "records": data["total"]["records"], "amount": data["total"]["amount"]}
-    for i, (code, _) in enumerate(sources):
-        total[f"s{i}"] = data["by_source"].get(code, 0)
-    out = [total]
-    ordered = sorted(data["rows"], key=lambda r: (r["unit"].get("code") or "", r["unit"].get("name") or ""))
-    for n, r in enumerate(ordered, start=1):
-        row: dict[str, Any] = {"stt": n, "name": r["unit"].get("name", ""), "records": r["records"], "amount": r["amount"]}
+    keys = ["records", "amount", *(f"s{i}" for i in range(len(sources)))]
+
+    def row(name: str, records: int, amount: int, by_source: dict[str, int]) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": name, "records": records, "amount": amount}
         for i, (code, _) in enumerate(sources):
-            row[f"s{i}"] = r["by_source"].get(code, 0)
-        out.append(row)
+            out[f"s{i}"] = by_source.get(code, 0)
+        return out
+
+    ordered = sorted(data["rows"], key=lambda r: (r["unit"].get("code") or "", r["unit"].get("name") or ""))
+    units = [(r["unit"], row(r["unit"].get("name", ""), r["records"], r["amount"], r["by_source"])) for r in ordered]
+    out = table_rows(
+        ctx, units, total=row(H.TOTAL, data["total"]["records"], data["total"]["amount"], data["by_source"]),
+        subtotal=lambda name, rows: {"name": name, **add_up(rows, keys)}, body=lambda unit, r: r,
+    )
     return out, sources
 
 

@@ -54,7 +54,7 @@ def build(wb, ctx: ReportContext) -> None:
     targets = selectors.reduction_targets(unit=None if ctx.is_area else ctx.unit)
     spec = H.targets_spec(ctx)
     sheet = FormSheet(wb, spec, ctx)
-    sheet.title_block(title=H.title(spec.title, ctx), subtitle=H.period_line(ctx), note=H.BASIS_NOTE, section=H.TARGETS_SECTION)
+    sheet.title_block(title=H.title(spec.title, ctx), subtitle=H.period_line(ctx), note=ctx.basis_note, section=H.TARGETS_SECTION)
     sheet.header()
     sheet.rows(target_rows(ctx, trend, targets))
     sheet.wide(H.TARGETS_YEARS_SECTION, "bold", align="left")

@@ -32,7 +32,7 @@ def build(wb, ctx: ReportContext) -> None:
     first_year = data[0]["name"] if data else ctx.year
     sheet.title_block(
         title=H.title(H.TREND_TITLE.format(first=first_year, last=ctx.last_year), ctx), subtitle=H.period_line(ctx),
-        note=H.BASIS_NOTE,
+        note=ctx.basis_note,
     )
     sheet.header()
     first_row = sheet.row_no  # 0-based index of the first data row
