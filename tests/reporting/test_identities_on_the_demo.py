@@ -138,3 +138,70 @@ def test_the_api_the_dashboard_and_the_workbook_say_the_same(demo, client):
     results = wb["01. Kết quả rà soát"]
     total = next(row for row in results.iter_rows(values_only=True) if row[1] == "TỔNG CỘNG")
     assert total[2] == api["households"]
+
+
+def _table_rows(ws):
+    """The data rows under the first header of a sheet (below the column-number row), as value tuples."""
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    return rows[header + 3:]
+
+
+def _check_movements(ws):
+    body = [r for r in _table_rows(ws) if r[2] in ("Hộ", "Nhân khẩu")]
+    assert body, ws.title
+    for r in body:
+        start, d2, d3, d4, i5, i6, i7, i8, end = r[3:12]
+        assert end == start - d2 - d3 - d4 + i5 + i6 + i7 + i8, (ws.title, r)
+    # Each unit has its households row (numbered 1, 2, …) and its persons row just under it (no number).
+    owner = [body[i - 1][0] if r[2] == "Nhân khẩu" else r[0] for i, r in enumerate(body)]
+    for measure in ("Hộ", "Nhân khẩu"):
+        rows = [r for r, o in zip(body, owner) if r[2] == measure]
+        units = [r for r, o in zip(body, owner) if r[2] == measure and isinstance(o, int)]
+        assert units, (ws.title, measure)
+        assert [sum(u[k] for u in units) for k in range(3, 12)] == list(rows[0][3:12]), (ws.title, measure)
+
+
+def _check_results(ws):
+    rows = [r for r in _table_rows(ws) if r[1]]
+    every = list(ws.iter_rows(values_only=True))
+    numbers = every[next(i for i, r in enumerate(every) if r[0] == "STT") + 2]
+    # Count columns: their column number is plain ("3"); a computed column's says how ("5 = 4/1 × 100").
+    counts = [c for c, n in enumerate(numbers) if c >= 2 and n and "=" not in str(n)]
+    total = rows[0]
+    assert total[1] == "TỔNG CỘNG" and counts
+    units = [r for r in rows if isinstance(r[0], int)]
+    sections = [r for r in rows if r[0] in ("I", "II")]
+    for col in counts:
+        if total[col] is not None:
+            assert total[col] == sum(u[col] or 0 for u in units), (ws.title, col)
+            if sections:
+                assert total[col] == sum(s[col] or 0 for s in sections), (ws.title, col)
+
+
+@pytest.mark.parametrize(("code", "year", "unit_code"), [("annual", 2024, None), ("annual", 2025, None), ("five_year", 2025, None),
+                                                        ("annual", 2025, "02545")])
+def test_every_generated_report_of_the_demo_balances_and_adds_up(demo, code, year, unit_code):
+    """The 2024 and 2025 annual reports, the five-year review and a commune's own 2025 report, as workbooks and as
+    Word drafts: every movement row balances, every total is the sum of its unit rows and of its sections."""
+    import io
+
+    from docx import Document
+
+    unit = program_area() if unit_code is None else AdministrativeUnit.objects.by_code(unit_code)
+    kind = ReportKind.objects.get(code=code)
+    made = {}
+    for fmt in ("xlsx", "docx"):
+        report = services.report_request(kind=kind, year=year, unit=unit, edition=Edition.SUMMARY, format=fmt)
+        made[fmt] = services.report_generate(report_id=report.pk)
+    wb = load_workbook(made["xlsx"].file.path)
+    movement_sheets = [n for n in wb.sheetnames if "Biến động" in n]
+    assert len(movement_sheets) == (4 if code == "five_year" else 2)
+    for name in movement_sheets:
+        _check_movements(wb[name])
+    _check_results(wb["01. Kết quả rà soát"])
+    if code == "five_year":
+        _check_results(wb["P1. So sánh giai đoạn"])
+    document = Document(io.BytesIO(open(made["docx"].file.path, "rb").read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and len(document.tables) >= 3
