@@ -30,6 +30,7 @@ from programs.models import Agency, AgencyKind
 
 from . import access, figures
 from .files import clear_stale_temporaries, write_atomically
+from .chain import chain_for
 from .models import (
     OPEN_STATES,
     Attachment,
@@ -437,6 +438,10 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
             late = (today - ob.deadline.due_date).days + 1
             title = f"Quá hạn {late} ngày: {name.lower()} {ob.deadline.label.lower()} phải nộp {when}"
         body = f"Đơn vị: {ob.owner_name}."
+        if ob.commune_id:  # where the report goes: the chain in force on the due date (the 2025 reform)
+            chain = chain_for(unit=ob.commune, is_area=False, on=ob.deadline.due_date)
+            if chain.recipients:
+                body += f" Gửi: {'; '.join(chain.recipients)}."
         if ob.state == ObligationState.RETURNED:
             body += f" Báo cáo đã bị trả lại để sửa: {ob.return_reason}"
         counts["obligations"] += 1

@@ -17,8 +17,10 @@ from django.utils.translation import gettext
 from accounts.permissions import role_required
 from households.errors import StaleVersion
 from households.models import AdministrativeUnit
+from households.structure import program_area
 
 from . import access, figures, services, tasks
+from .chain import chain_for
 from .forms import AttachmentForm, ReportRequestForm, ReturnForm, SubmissionForm
 from .models import (
     GeneratedReport,
@@ -76,8 +78,17 @@ def obligation_list(request):
         {
             "deadlines": deadlines, "selected": selected, "rows": rows, "summary": summary, "state": state,
             "states": ObligationState.choices, "today": timezone.localdate(), "can_review": access.can_review(user),
+            "chain_note": _chain_note(user, selected),
         },
     )
+
+
+def _chain_note(user, deadline) -> str:
+    """Where this period's reports go: the reporting chain in force on its due date (changed on 1 July 2025)."""
+    if deadline is None:
+        return ""
+    unit = user.unit if user.unit_id else program_area()
+    return chain_for(unit=unit, is_area=False, on=deadline.due_date).note
 
 
 def _obligation_or_404(request, pk: int) -> Obligation:

@@ -126,3 +126,14 @@ def test_the_reminder_task_retries_a_transient_failure(officer, deadline_2026, s
     monkeypatch.setattr(services, "reminders_send", flaky)
     result = tasks.send_reminders.apply()
     assert result.successful() and len(calls) == 2
+
+
+def test_a_reminder_and_the_obligations_page_say_where_the_report_goes_under_the_chain_in_force(officer, deadline_2026, client):
+    """The 2026 report is due after the 1 July 2025 reform: the commune reports to the province, not to the
+    district's labour office (reporting chain)."""
+    services.reminders_send(now=vn(2026, 11, 26, 7, 0))
+    body = Notification.objects.filter(user=officer).get().body
+    assert "Ủy ban nhân dân tỉnh Tuyên Quang" in body and "huyện" not in body.replace("Đơn vị", "")
+    client.force_login(officer)
+    page = client.get("/obligations/").content.decode()
+    assert "tự lập và gửi báo cáo về tỉnh" in page and "qua Phòng Lao động" not in page
