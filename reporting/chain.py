@@ -29,6 +29,7 @@ class Chain:
     communes_report_themselves: bool
     basis_note: str
     note: str
+    place: str = ""  # the place on the date line ("Tuyên Quang, ngày …"); empty: the reporting unit's name
 
 
 SIGN_NOTE = "(Ký tên, đóng dấu)"
@@ -66,6 +67,7 @@ def chain_for(*, unit, is_area: bool, on: dt.date) -> Chain:
         communes_report_themselves=row.communes_report_themselves,
         basis_note=row.basis_note,
         note=row.note,
+        place=row.place,
     )
 
 

@@ -120,6 +120,10 @@ class ReportingChain(models.Model):
     signer_title = NFCCharField(gettext_lazy("chức vụ người ký"), max_length=60)
     recipients = NFCTextField(gettext_lazy("nơi nhận"), blank=True, help_text=gettext_lazy("Phân cách bằng dấu chấm phẩy."))
     compiler = NFCCharField(gettext_lazy("cơ quan tổng hợp"), max_length=160, blank=True)
+    place = NFCCharField(
+        gettext_lazy("địa danh ghi ngày tháng"), max_length=60, blank=True,
+        help_text=gettext_lazy("Nơi ban hành trên dòng ngày tháng; để trống: tên đơn vị báo cáo."),
+    )
     communes_report_themselves = models.BooleanField(gettext_lazy("xã tự lập báo cáo"), default=False)
     basis_note = NFCTextField(gettext_lazy("ghi chú căn cứ số liệu"), blank=True)
     note = NFCTextField(gettext_lazy("ghi chú"), blank=True)

@@ -137,7 +137,9 @@ class ReportContext:
 
     @property
     def place(self) -> str:
-        return self.unit.short_name or self.unit.name
+        """The place on the date line: the issuer's (the chain's, e.g. Tuyên Quang for the provincial department),
+        else the reporting unit's."""
+        return (self.chain.place if self.chain else "") or self.unit.short_name or self.unit.name
 
     @property
     def signing_year(self) -> int:

@@ -154,7 +154,8 @@ def test_header_block_after_decree_30(two_communes, tmp_path):
     assert all(r.bold for p in motto for r in p.runs)
     number, place = block.rows[1].cells
     assert number.text.startswith("Số:") and "/" in number.text
-    assert place.text == H.place_date(ctx) == "Sơn Dương, ngày      tháng      năm 2025"
+    # The 2025 area report is issued by the provincial department (reporting chain): its place, Tuyên Quang.
+    assert place.text == H.place_date(ctx) == "Tuyên Quang, ngày      tháng      năm 2025"
     assert all(r.italic for r in place.paragraphs[0].runs)
     tbl_borders = block._tbl.tblPr.find(qn("w:tblBorders"))
     assert {el.get(qn("w:val")) for el in tbl_borders} == {"nil"}  # borderless

@@ -135,6 +135,7 @@ def test_before_the_reform_the_district_issues_the_area_report_after_it_the_prov
     assert "TM. ỦY BAN NHÂN DÂN" in text_before and "huyện xác nhận" in text_before
     assert "KT. GIÁM ĐỐC" in text_after and "huyện xác nhận" not in text_after
     assert "HUYỆN SƠN DƯƠNG" not in text_after and "huyện Sơn Dương (cũ)" in text_after
+    assert "Sơn Dương, ngày" in text_before and "Tuyên Quang, ngày" in text_after  # the issuer's place
 
 
 def test_a_communes_2025_report_is_issued_by_its_own_committee(history, tantrao):
