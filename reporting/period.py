@@ -176,9 +176,9 @@ def support_over(
     allocated = sum(f["allocated"] for f in funds.values())
     disbursed = sum(f["disbursed"] for f in funds.values())
     return {
-        "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: -by_source[c])],
+        "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: (-by_source[c], c))],
         "years": years,
         "total": {"records": records, "amount": amount, "by_source": dict(by_source)},
-        "funds": sorted(funds.values(), key=lambda f: -f["allocated"]),
+        "funds": sorted(funds.values(), key=lambda f: (-f["allocated"], f["label"])),
         "funds_total": {"allocated": allocated, "disbursed": disbursed, "rate": selectors.rate(disbursed, allocated)},
     }

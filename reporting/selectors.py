@@ -1212,7 +1212,8 @@ def support_by_commune(
     labels = {code: str(label) for code, label in FundingSource.choices}  # in the active language (Excel: Vietnamese)
     return {
         "year": year,
-        "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: -by_source[c])],
+        # Ties broken by code: the columns (and the file's bytes) must not depend on the database's grouping order.
+        "sources": [(code, labels.get(code, code)) for code in sorted(by_source, key=lambda c: (-by_source[c], c))],
         "rows": rows,
         "total": {"records": sum(r["records"] for r in rows), "amount": sum(r["amount"] for r in rows)},
         "by_source": dict(by_source),
@@ -1256,7 +1257,7 @@ def funds_by_commune(
         {"unit": info[k] if k is not None else None, **v, "rate": rate(v["disbursed"], v["allocated"])}
         for k, v in per.items()
     ]
-    rows.sort(key=lambda r: (r["unit"] is None, -r["allocated"]))
+    rows.sort(key=lambda r: (r["unit"] is None, -r["allocated"], (r["unit"] or {}).get("code") or ""))
     total = {"allocated": sum(v["allocated"] for v in per.values()), "disbursed": sum(v["disbursed"] for v in per.values())}
     total["rate"] = rate(total["disbursed"], total["allocated"])
     return {
@@ -1264,7 +1265,7 @@ def funds_by_commune(
         "rows": rows,
         "by_source": sorted(
             ({"source": k, "label": labels.get(k, k), **v, "rate": rate(v["disbursed"], v["allocated"])} for k, v in sources.items()),
-            key=lambda r: -r["allocated"],
+            key=lambda r: (-r["allocated"], r["source"]),
         ),
         "total": total,
     }
