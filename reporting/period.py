@@ -20,15 +20,8 @@ from households.models import OFFICIAL_STATES, AnnualReview
 from households.structure import Structure
 
 from . import selectors
+from .cube import DECREASES, INCREASES
 
-DECREASES = {
-    "poor": ("escaped_to_near_poor", "escaped_above_near_poor", "other_decrease"),
-    "near_poor": ("to_poor", "escaped", "other_decrease"),
-}
-INCREASES = {
-    "poor": ("near_poor_to_poor", "fell_back", "newly_poor", "other_increase"),
-    "near_poor": ("from_poor", "fell_back", "newly_near_poor", "other_increase"),
-}
 
 
 def latest_recognised_year(*, first: int, last: int, due: dt.date, unit_ids: Iterable[int] | None = None) -> int:

@@ -12,6 +12,7 @@ from programs.models import TaskStatus
 from programs.selectors import current_plan
 
 from .. import selectors
+from ..cube import DECREASES, INCREASES
 from ..excel import headers as H
 from ..excel.context import ReportContext
 from . import tables
@@ -123,8 +124,8 @@ def section_targets(doc: Any, ctx: ReportContext, fig: Figures, width_mm: float)
         f"({T.percent(y.get('poor_persons_rate'))} tổng số nhân khẩu); "
         f"{_change(total['poor_reduction'], what='tỷ lệ hộ nghèo', since=since)}."
     ))
-    decrease = poor_h["escaped_to_near_poor"] + poor_h["escaped_above_near_poor"] + poor_h["other_decrease"]
-    increase = poor_h["near_poor_to_poor"] + poor_h["fell_back"] + poor_h["newly_poor"] + poor_h["other_increase"]
+    decrease = sum(poor_h[c] for c in DECREASES["poor"])
+    increase = sum(poor_h[c] for c in INCREASES["poor"])
     W.para(doc, (
         f"Trong năm, hộ nghèo giảm {_count(decrease)}: thoát nghèo {_count(total['poor_escaped'])} (trong đó "
         f"{_count(poor_h['escaped_to_near_poor'])} thành hộ cận nghèo, {_count(poor_h['escaped_above_near_poor'])} vượt "
@@ -132,8 +133,8 @@ def section_targets(doc: Any, ctx: ReportContext, fig: Figures, width_mm: float)
         f"hộ nghèo {_count(poor_h['near_poor_to_poor'])}, tái nghèo {_count(poor_h['fell_back'])}, phát sinh mới "
         f"{_count(poor_h['newly_poor'])}, tăng khác {_count(poor_h['other_increase'])}."
     ))
-    near_dec = near_h["to_poor"] + near_h["escaped"] + near_h["other_decrease"]
-    near_inc = near_h["from_poor"] + near_h["fell_back"] + near_h["newly_near_poor"] + near_h["other_increase"]
+    near_dec = sum(near_h[c] for c in DECREASES["near_poor"])
+    near_inc = sum(near_h[c] for c in INCREASES["near_poor"])
     W.para(doc, (
         f"b) Hộ cận nghèo: đầu năm {_count(total['near_start'])}; cuối năm {_count(total['near_end'])}, chiếm "
         f"{T.percent(total['near_rate'])} tổng số hộ dân cư, với {_count(y.get('near_poor_persons'), 'nhân khẩu')} "
