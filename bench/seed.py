@@ -44,7 +44,8 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     backend = "postgresql" if args.database_url else "sqlite"
-    print(out.stdout.splitlines()[0])
+    for line in out.stdout.splitlines()[:3]:  # the stages: registry, reviews, plan
+        print(line)
     print(f"seed_demo --households {args.households} on {backend}: {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB")
     return 0
 

@@ -630,14 +630,12 @@ def _event_day(rng: random.Random, year: int, today: dt.date) -> dt.date:
 
 def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[dict], villages: list[AdministrativeUnit],
                  next_no: list[int], summary: EventSummary) -> list[dict]:
-    """One year of registry events through the services of `households.events` (the same rules an officer's entry
-    goes through), and births and deaths written in bulk. Returns the new households (split off, moved in) as the
-    review builder's people."""
+    """One year of registry events, written by `households.events.household_events_apply` (the rows an officer's
+    entry writes, in one batch a year), and births and deaths written in bulk. Returns the new households (split
+    off, moved in) as the review builder's people."""
     from . import events
-    from .models import Household as H, MemberChange
-    from .services import household_save
+    from .models import EventKind, Household as H, MemberChange
 
-    ends = dt.date(year, 12, 31)
     resident = [p for p in people if p["resident"] and (p["since"] is None or p["since"] < dt.date(year, 1, 1))]
     if not resident:
         return []
@@ -649,8 +647,10 @@ def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[
         villages_by_parent.setdefault(v.parent_id, []).append(v)
     # Who can take part in each kind of event (from the members on 1 January of the year).
     jan = dt.date(year, 1, 1)
+    ids = {p["id"] for p in resident}
+    rows = [row for row in Member.objects.order_by().values_list(*MEMBER_ROW).iterator(chunk_size=20000) if row[1] in ids]
     info: dict[int, list[tuple[str, dt.date | None]]] = {}
-    for hid, relation, birth in Member.objects.filter(household_id__in=[p["id"] for p in resident]).values_list("household_id", "relation", "birth_date"):
+    for _id, hid, relation, birth, *_rest in rows:
         info.setdefault(hid, []).append((relation, birth))
 
     def age(birth: dt.date | None) -> int:
@@ -677,72 +677,110 @@ def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[
                 taken.add(p["id"])
             planned.append((_event_day(rng, year, today), kind, p))
     planned.sort(key=lambda t: (t[0], t[1], t[2]["id"] if t[2] else 0))
+    planned = [t for t in planned if t[0].year == year]
+    # Merge partners: an other household of the same village, itself free of events this year.
+    partner: dict[int, dict] = {}
+    for _day, kind, p in planned:
+        if kind == "merge":
+            others = [o for o in by_village.get(p["village"], []) if o["id"] != p["id"] and o["id"] not in taken]
+            if others:
+                partner[p["id"]] = rng.choice(others)
+                taken.add(partner[p["id"]]["id"])
+    loaded = H.objects.select_related("commune", "village").in_bulk(
+        [p["id"] for _d, _k, p in planned if p is not None] + [o["id"] for o in partner.values()]
+    )
+    split_ids = [p["id"] for _d, kind, p in planned if kind == "split"]
+    members_of: dict[int, list[Member]] = {}
+    for m in Member.objects.filter(household_id__in=split_ids).order_by("household_id", "order", "id"):
+        members_of.setdefault(m.household_id, []).append(m)
+    arrivals = _arrivals(rng=rng, year=year, today=today, villages=villages, next_no=next_no,
+                         days=[day for day, kind, _p in planned if kind == "move_in"])
+
+    plans: list[events.EventPlan] = []
     new_people: list[dict] = []
-    groups = {g.code: g for g in EthnicGroup.objects.all()}
     for day, kind, p in planned:
-        if day.year != year:
-            continue
         if kind == "move_in":
-            village = rng.choice(villages)
-            commune = village.commune_on(day)
-            if commune is None:
-                continue
-            ethnic = _weighted(rng, ETHNIC_MIX_DIFFICULT if village.parent.extremely_difficult else ETHNIC_MIX)
-            members = _household_members(rng, day, rng.choice(SURNAMES.get(ethnic, SURNAMES["01"])), ethnic)
-            code = f"{village.code}-{next_no[0]:06d}"
-            next_no[0] += 1
-            hh = household_save(household=None, data={"code": code, "commune": village.commune_on(today) or commune, "village": village,
-                                                         "address": f"{village.name}, {commune.name}"},
-                                members=[{**{k: m[k] for k in ("full_name", "sex", "birth_date", "relation")}, "ethnic_group": groups[m["ethnic"]]} for m in members])
-            events.household_move_in(household=hh, date=day, reason="Chuyển đến từ huyện khác (dữ liệu mẫu).", user=None)
-            new_people.append(_new_person(rng, hh.pk, village, since=day, minority=groups[ethnic].minority, size=len(members)))
+            hh, village, minority, size = arrivals.pop(0)
+            plans.append(events.EventPlan(EventKind.MOVE_IN, hh, day, "Chuyển đến từ huyện khác (dữ liệu mẫu)."))
+            new_people.append(_new_person(rng, hh.pk, village, since=day, minority=minority, size=size))
             continue
-        hh = H.objects.get(pk=p["id"])
-        members = list(hh.members.all())
+        hh = loaded[p["id"]]
         if kind == "split":
+            members = members_of.get(hh.pk, [])
             adults = [m for m in members if m.relation == Relation.CHILD and m.birth_date and (day - m.birth_date).days > 19 * 365]
             if len(members) < 3 or not adults:
                 continue
             leaving = adults[:1] + [m for m in members if m.relation == Relation.CHILD and m not in adults][:rng.choice([0, 0, 1])]
             code = f"{hh.village.code if hh.village else hh.commune.code}-{next_no[0]:06d}"
             next_no[0] += 1
-            event = events.household_split(household=hh, date=day, reason="Con trai lập gia đình, ra ở riêng (dữ liệu mẫu).", user=None,
-                                           code=code, members=leaving)
-            child = _new_person(rng, event.other_household_id, hh.village, since=day, minority=p["minority"], size=len(leaving),
-                                parent=p, year=year)
-            new_people.append(child)
+            plans.append(events.EventPlan(EventKind.SPLIT, hh, day, "Con trai lập gia đình, ra ở riêng (dữ liệu mẫu).", code=code,
+                                          members=leaving))
+            new_people.append(_new_person(rng, None, hh.village, since=day, minority=p["minority"], size=len(leaving), parent=p, year=year))
             p["size"] = max(1, p["size"] - len(leaving))
         elif kind == "merge":
-            if not members:
+            into = partner.get(p["id"])
+            if into is None:
                 continue
-            others = [o for o in by_village.get(p["village"], []) if o["id"] != p["id"] and o["resident"] and o["id"] not in taken]
-            if not others:
-                continue
-            into = rng.choice(others)
-            taken.add(into["id"])
-            events.household_merge(household=hh, into=H.objects.get(pk=into["id"]), date=day, user=None,
-                                   reason="Người già neo đơn về ở với gia đình con (dữ liệu mẫu).")
-            into["size"] += len(members)
+            plans.append(events.EventPlan(EventKind.MERGE, hh, day, "Người già neo đơn về ở với gia đình con (dữ liệu mẫu).",
+                                          into=loaded[into["id"]]))
+            into["size"] += len(info.get(p["id"], []))
             p["resident"] = False
         elif kind == "move":
             same = villages_by_parent.get(hh.village.parent_id, []) if hh.village else []
             choices = [v for v in (same if rng.random() < 0.6 and len(same) > 1 else villages) if v.pk != hh.village_id]
             village = rng.choice(choices)
-            events.household_move(household=hh, date=day, village=village, user=None, reason="Chuyển nơi ở (dữ liệu mẫu).")
+            plans.append(events.EventPlan(EventKind.MOVE, hh, day, "Chuyển nơi ở (dữ liệu mẫu).", village=village))
             p["village"] = village.pk
         elif kind == "move_out":
-            events.household_move_out(household=hh, date=day, user=None, reason="Chuyển đi làm ăn, sinh sống ở tỉnh khác (dữ liệu mẫu).")
+            plans.append(events.EventPlan(EventKind.MOVE_OUT, hh, day, "Chuyển đi làm ăn, sinh sống ở tỉnh khác (dữ liệu mẫu)."))
             p["resident"] = False
         elif kind == "dissolve":
-            if len(members) != 1:
+            if len(info.get(p["id"], [])) != 1:
                 continue
-            events.household_dissolve(household=hh, date=day, user=None, reason="Chủ hộ sống một mình đã mất (dữ liệu mẫu).",
-                                      member_reason=MemberChange.DEATH)
+            plans.append(events.EventPlan(EventKind.DISSOLVE, hh, day, "Chủ hộ sống một mình đã mất (dữ liệu mẫu).",
+                                          member_reason=MemberChange.DEATH))
             p["resident"] = False
         summary.by_kind[kind] = summary.by_kind.get(kind, 0) + 1
+    written = events.household_events_apply(plans)
+    # The split-off households got their ids in the batch: the new people take them in order.
+    children = iter(e.other_household_id for e in written if e.kind == EventKind.SPLIT)
+    for person in new_people:
+        if person["id"] is None:
+            person["id"] = next(children)
     summary.by_kind["move_in"] = summary.by_kind.get("move_in", 0) + sum(1 for p in new_people if p.get("parent") is None)
-    _births_and_deaths(rng=rng, year=year, today=today, people=[p for p in resident if p["resident"]], summary=summary)
+    # Births and deaths in the households the year's events left alone (their members on 1 January stand).
+    touched = {e.household_id for e in written} | {e.other_household_id for e in written if e.kind == EventKind.MERGE}
+    _births_and_deaths(rng=rng, year=year, today=today, people=[p for p in resident if p["resident"]],
+                       rows=[row for row in rows if row[1] not in touched], summary=summary)
     return new_people
+
+
+def _arrivals(*, rng: random.Random, year: int, today: dt.date, villages: list[AdministrativeUnit], next_no: list[int],
+              days: list[dt.date]) -> list[tuple[Household, AdministrativeUnit, bool, int]]:
+    """The households that move in from outside the district this year, written to the registry (their event
+    follows in the year's batch): (household, village, minority, size) for each day."""
+    groups = {g.code: g for g in EthnicGroup.objects.all()}
+    out: list[tuple[Household, AdministrativeUnit, bool, list[dict]]] = []
+    for day in days:
+        village = rng.choice(villages)
+        commune = village.commune_on(day) or village.parent
+        ethnic = _weighted(rng, ETHNIC_MIX_DIFFICULT if village.parent.extremely_difficult else ETHNIC_MIX)
+        members = _household_members(rng, day, rng.choice(SURNAMES.get(ethnic, SURNAMES["01"])), ethnic)
+        hh = Household(code=f"{village.code}-{next_no[0]:06d}", commune=village.commune_on(today) or commune, village=village,
+                       address=f"{village.name}, {commune.name}", head_name=members[0]["full_name"])
+        next_no[0] += 1
+        hh.fill_search_key()
+        out.append((hh, village, groups[ethnic].minority, members))
+    Household.objects.bulk_create([hh for hh, *_ in out], batch_size=500)
+    rows = []
+    for hh, _village, _minority, members in out:
+        for order, m in enumerate(members):
+            row = Member(household=hh, full_name=m["full_name"], sex=m["sex"], birth_date=m["birth_date"], relation=m["relation"],
+                         order=order, ethnic_group=groups[m["ethnic"]])
+            row.fill_search_key()
+            rows.append(row)
+    Member.objects.bulk_create(rows, batch_size=500)
+    return [(hh, village, minority, len(members)) for hh, village, minority, members in out]
 
 
 def _new_person(rng: random.Random, hh_id: int, village: AdministrativeUnit | None, *, since: dt.date, minority: bool, size: int,
@@ -758,12 +796,14 @@ def _new_person(rng: random.Random, hh_id: int, village: AdministrativeUnit | No
     }
 
 
-def _births_and_deaths(*, rng: random.Random, year: int, today: dt.date, people: list[dict], summary: EventSummary) -> None:
-    """Babies born into young families and old people who died, as member dates (the persons of the year)."""
-    from .models import MemberChange
+MEMBER_ROW = ("id", "household_id", "relation", "birth_date", "sex", "full_name", "ethnic_group_id", "joined_on")
 
-    ids = [p["id"] for p in people]
-    rows = list(Member.objects.filter(household_id__in=ids).values_list("id", "household_id", "relation", "birth_date", "sex", "full_name", "ethnic_group_id", "joined_on"))
+
+def _births_and_deaths(*, rng: random.Random, year: int, today: dt.date, people: list[dict], rows: list[tuple],
+                       summary: EventSummary) -> None:
+    """Babies born into young families and old people who died, as member dates (the persons of the year), from
+    the members' `rows` (`MEMBER_ROW`)."""
+    from .models import MemberChange
     heads = {hid: (name, eg) for _i, hid, rel, _b, _s, name, eg, _j in rows if rel == Relation.HEAD}
     young = sorted({hid for _i, hid, rel, b, _s, _n, _e, _j in rows if rel == Relation.SPOUSE and b and 20 <= year - b.year <= 40})
     size = {p["id"]: p for p in people}

@@ -9,17 +9,21 @@ time (`HouseholdPlacement`), its members' dates (`Member.joined_on`/`left_on`), 
 since before the first year of data.
 
 Keyword-only services, one transaction each; Vietnamese ValidationErrors. `household_event_record(kind=…)` takes
-the API's shape and calls the right one.
+the API's shape and calls the right one. Each service checks an officer's entry and hands it, as an `EventPlan`, to
+`household_events_apply`, the one writer of events: the demo (and any load of a registry's past) gives it a year
+of checked events at once and gets the same rows in a few statements a table.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .household_years import household_years_refresh
 from .models import (
@@ -37,12 +41,15 @@ from .models import (
     Relation,
 )
 from .services import stale_version_error
-from .structure import commune_periods
+from .bulk import update_rows
+from .structure import UnitTables, commune_periods, unit_tables
 from .text import nfc_line
 
 ONE_DAY = dt.timedelta(days=1)
 # Copied to a member's new row when a person moves to another household (the person stays the same person).
 PERSON_FIELDS = ("full_name", "sex", "birth_date", "birth_year_only", "citizen_id", "ethnic_group_id")
+# What an event changes on the household row.
+HOUSEHOLD_FIELDS = ["version", "updated_at", "search_key", "commune", "village", "head_name", "resident_since", "ended_on", "status"]
 
 
 def _user(user: Any) -> Any:
@@ -81,52 +88,206 @@ def _reason(reason: str | None) -> str:
 
 
 def _place_chain(*, household_id: int, commune: AdministrativeUnit, village: AdministrativeUnit | None,
-                 start: dt.date, end: dt.date | None, reason: str = "") -> list[HouseholdPlacement]:
+                 start: dt.date, end: dt.date | None, reason: str = "", tables: UnitTables | None = None) -> list[HouseholdPlacement]:
     """Placements from `start` to `end` under the village's commune (or the commune) as it was on each date."""
     base = village.parent_id if village is not None and village.parent_id else commune.pk
     return [
         HouseholdPlacement(household_id=household_id, commune_id=uid, village=village, valid_from=s, valid_to=e, reason=reason[:200])
-        for uid, s, e in commune_periods(base, start, end)
+        for uid, s, e in commune_periods(base, start, end, tables=tables)
     ]
 
 
-def _close_place(household: Household, *, until: dt.date) -> None:
+@dataclass
+class EventPlan:
+    """One event as `household_events_apply` writes it: the arguments of its service, already checked.
+
+    `commune`, `village`: where a move goes (the commune, if not given, is the village's on the date); `village`,
+    `address`: the new household's for a split (default: the parent's). `into`: the
+    household a merger joins. `code`, `members` (the first heads the new household unless `head` says), `relations`
+    (member id → relation in the household they join): a split's new household and who goes; `member_reason`: why a
+    dissolved household's members left."""
+
+    kind: str
+    household: Household
+    date: dt.date
+    reason: str
+    commune: AdministrativeUnit | None = None
+    village: AdministrativeUnit | None = None
+    into: Household | None = None
+    code: str = ""
+    members: Sequence[Member] = ()
+    head: Member | None = None
+    relations: Mapping[int, str] | None = None
+    address: str = ""
+    member_reason: str = MemberChange.DEATH
+
+
+@dataclass
+class _Writes:
+    """What a batch of events writes, gathered so that each table gets a few statements."""
+
+    events: list[HouseholdEvent] = field(default_factory=list)
+    places_dropped: list[int] = field(default_factory=list)
+    places_closed: list[HouseholdPlacement] = field(default_factory=list)
+    places_new: list[HouseholdPlacement] = field(default_factory=list)
+    members_left: list[Member] = field(default_factory=list)
+    members_new: list[Member] = field(default_factory=list)
+    households: dict[int, Household] = field(default_factory=dict)
+    tables: UnitTables | None = None  # the units and their successors, read once a batch
+    communes: dict[tuple[int | None, dt.date], AdministrativeUnit | None] = field(default_factory=dict)
+
+
+def _closed_places(household: Household, placements: list[HouseholdPlacement], *, until: dt.date, writes: _Writes) -> None:
     """End the household's place on `until` (spelling out its earlier places where none were recorded)."""
-    if household.placements.exists():
+    if placements:
         # Periods recorded beyond the day (the same place under a later unit, a merger's split) end with it.
-        household.placements.filter(valid_from__gt=until).delete()
-        household.placements.filter(valid_to__isnull=True).update(valid_to=until)
-        household.placements.filter(valid_to__gt=until).update(valid_to=until)
+        for place in placements:
+            if place.valid_from > until:
+                writes.places_dropped.append(place.pk)
+            elif place.valid_to is None or place.valid_to > until:
+                place.valid_to = until
+                writes.places_closed.append(place)
         return
     start = household.resident_since or EARLIEST
     if until >= start:
-        HouseholdPlacement.objects.bulk_create(
-            _place_chain(household_id=household.pk, commune=household.commune, village=household.village, start=start, end=until)
-        )
+        writes.places_new += _place_chain(household_id=household.pk, commune=household.commune, village=household.village, start=start, end=until,
+                                          tables=writes.tables)
 
 
-def _event(household: Household, kind: str, date: dt.date, reason: str, user: Any, **extra: Any) -> HouseholdEvent:
-    event = HouseholdEvent(household=household, kind=kind, date=date, reason=reason, commune=household.commune,
-                           from_village=household.village, recorded_by=_user(user), **extra)
-    event._history_user = _user(user)  # type: ignore[attr-defined]
-    event.save()
-    return event
+def _moved_members(members: Iterable[Member], *, into: Household, date: dt.date, reason: str,
+                   relations: Mapping[int, str], first_order: int, writes: _Writes) -> None:
+    """Close these memberships on `date` and open the same people's memberships in `into`."""
+    for i, member in enumerate(members):
+        member.left_on, member.left_reason = date, reason
+        writes.members_left.append(member)
+        new = Member(household=into, joined_on=date, joined_reason=reason, relation=relations.get(member.pk, Relation.OTHER),
+                     order=first_order + i, **{f: getattr(member, f) for f in PERSON_FIELDS})
+        new.fill_search_key()
+        writes.members_new.append(new)
 
 
-def _save(*households: Household, user: Any) -> None:
-    """Save what the event changed (a new version, kept in the history under the user) and rebuild the year rows
-    of the figures of every household it touched."""
-    for household in households:
-        household.version += 1
-        household._history_user = _user(user)  # type: ignore[attr-defined]
-        household.save()
-    household_years_refresh(household_ids=[h.pk for h in households])
+def _members_json(members: Iterable[Member]) -> list[dict[str, Any]]:
+    return [{"id": m.pk, "full_name": m.full_name} for m in members]
 
 
-def _end(household: Household, *, date: dt.date, status: str) -> None:
-    _close_place(household, until=date - ONE_DAY)
-    household.ended_on = date
-    household.status = status
+def _commune_on(village: AdministrativeUnit, on: dt.date, writes: _Writes) -> AdministrativeUnit | None:
+    """`village.commune_on(on)`, remembered for the batch (it follows the commune's successors query by query)."""
+    key = (village.parent_id, on)
+    if key not in writes.communes:
+        writes.communes[key] = village.commune_on(on)
+    return writes.communes[key]
+
+
+def _split_place(plan: EventPlan, today: dt.date, writes: _Writes) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
+    village = plan.village or plan.household.village
+    return (_commune_on(village, today, writes) if village is not None else None) or plan.household.commune, village
+
+
+@transaction.atomic
+def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None) -> list[HouseholdEvent]:
+    """Write checked events, one per household, with all they imply: the event, the places (`HouseholdPlacement`),
+    the members' dates and moves, the household's residence, status and version (kept in the history under `user`)
+    and the year rows of the figures. The services below check an officer's entry and write it here; the demo and
+    loads of a registry's past write thousands in one call, a few statements a table."""
+    if not plans:
+        return []
+    user = _user(user)
+    today = timezone.localdate()
+    households: dict[int, Household] = {}
+    for plan in plans:
+        for hh in (plan.household, plan.into if plan.kind == EventKind.MERGE else None):
+            if hh is None:
+                continue
+            if hh.pk in households:
+                raise ValueError(f"Hộ {hh.code} có hai biến động trong cùng một lần ghi.")
+            households[hh.pk] = hh
+    placements: dict[int, list[HouseholdPlacement]] = {}
+    for place in HouseholdPlacement.objects.filter(household_id__in=[p.household.pk for p in plans]).order_by("valid_from"):
+        placements.setdefault(place.household_id, []).append(place)
+    current: dict[int, list[Member]] = {}
+    for member in Member.objects.filter(household_id__in=list(households)).order_by("household_id", "order", "id"):
+        current.setdefault(member.household_id, []).append(member)
+
+    writes = _Writes(tables=unit_tables(Level.COMMUNE))
+    # The households that splits make come first: the events, places and members point at them.
+    children: dict[int, Household] = {}
+    for plan in plans:
+        if plan.kind == EventKind.SPLIT:
+            commune, village = _split_place(plan, today, writes)
+            head = plan.head or plan.members[0]
+            child = Household(code=plan.code, commune=commune, village=village, address=nfc_line(plan.address) or plan.household.address,
+                              head_name=head.full_name, resident_since=plan.date)
+            child.fill_search_key()
+            children[plan.household.pk] = child
+    if children:
+        bulk_create_with_history(list(children.values()), Household, batch_size=500, default_user=user)
+
+    for plan in plans:
+        hh, date, reason = plan.household, plan.date, plan.reason
+        event = HouseholdEvent(household=hh, kind=plan.kind, date=date, reason=reason, commune_id=hh.commune_id,
+                               from_village_id=hh.village_id, recorded_by=user)
+        writes.events.append(event)
+        writes.households[hh.pk] = hh
+        if plan.kind == EventKind.MOVE:
+            commune, village = plan.commune, plan.village
+            if commune is None:
+                commune = (_commune_on(village, date, writes) if village is not None else None) or _check_place(None, village, date)[0]
+            event.to_commune, event.to_village = commune, village
+            _closed_places(hh, placements.get(hh.pk, []), until=date - ONE_DAY, writes=writes)
+            writes.places_new += _place_chain(household_id=hh.pk, commune=commune, village=village, start=date, end=None,
+                                              reason=f"Chuyển đến: {reason}", tables=writes.tables)
+            hh.commune = commune if commune.in_force_on(today) else (_commune_on(village, today, writes) if village else commune)
+            hh.village = village
+        elif plan.kind == EventKind.MOVE_IN:
+            writes.places_new += _place_chain(household_id=hh.pk, commune=hh.commune, village=hh.village, start=date, end=None,
+                                              reason="Chuyển đến từ ngoài địa bàn", tables=writes.tables)
+            hh.resident_since = date
+        elif plan.kind in (EventKind.MOVE_OUT, EventKind.DISSOLVE, EventKind.MERGE):
+            members = current.get(hh.pk, [])
+            if plan.kind == EventKind.DISSOLVE:
+                event.members = _members_json(members)
+                for m in members:
+                    m.left_on, m.left_reason = date, plan.member_reason
+                writes.members_left += members
+            elif plan.kind == EventKind.MERGE:
+                into = plan.into
+                event.other_household, event.members = into, _members_json(members)
+                _moved_members(members, into=into, date=date, reason=MemberChange.MERGE, relations=plan.relations or {},
+                               first_order=len(current.get(into.pk, [])), writes=writes)
+                writes.households[into.pk] = into
+            _closed_places(hh, placements.get(hh.pk, []), until=date - ONE_DAY, writes=writes)
+            hh.ended_on = date
+            hh.status = {EventKind.MOVE_OUT: HouseholdStatus.MOVED_OUT, EventKind.DISSOLVE: HouseholdStatus.DISSOLVED,
+                         EventKind.MERGE: HouseholdStatus.MERGED}[plan.kind]
+        elif plan.kind == EventKind.SPLIT:
+            child = children[hh.pk]
+            leaving = list(plan.members)
+            relations = {m.pk: (plan.relations or {}).get(m.pk, Relation.OTHER) for m in leaving}
+            relations[(plan.head or leaving[0]).pk] = Relation.HEAD
+            event.other_household, event.members = child, _members_json(leaving)
+            event.to_commune, event.to_village = child.commune, child.village
+            writes.places_new += _place_chain(household_id=child.pk, commune=child.commune, village=child.village, start=date,
+                                              end=None, reason=f"Tách từ hộ {hh.code}", tables=writes.tables)
+            _moved_members(leaving, into=child, date=date, reason=MemberChange.SPLIT, relations=relations, first_order=0, writes=writes)
+        else:
+            raise ValueError(f"Loại biến động không hợp lệ: {plan.kind}.")
+
+    HouseholdPlacement.objects.filter(pk__in=writes.places_dropped).delete()
+    update_rows(HouseholdPlacement, writes.places_closed, ["valid_to"])
+    HouseholdPlacement.objects.bulk_create(writes.places_new, batch_size=500)
+    created = bulk_create_with_history(writes.events, HouseholdEvent, batch_size=500, default_user=user)
+    # A person's old membership closes before the new one opens (a citizen ID is unique among current members).
+    _update_with_history(writes.members_left, Member, ["left_on", "left_reason"], user=user)
+    bulk_create_with_history(writes.members_new, Member, batch_size=500, default_user=user)
+    now = timezone.now()
+    for hh in writes.households.values():
+        hh.version += 1
+        hh.updated_at = now
+        hh.fill_search_key()
+    _update_with_history(list(writes.households.values()), Household, HOUSEHOLD_FIELDS, user=user)
+    # The new households' rows come with their parents' (a split-off follows its parent).
+    household_years_refresh(household_ids=list(writes.households))
+    return created
 
 
 def _check_reviews_before(household: Household, date: dt.date) -> None:
@@ -135,25 +296,13 @@ def _check_reviews_before(household: Household, date: dt.date) -> None:
         raise ValidationError({"date": f"Hộ {household.code} đã có kết quả rà soát ngày {early.review_date:%d/%m/%Y}, trước ngày chuyển đến."})
 
 
-def _move_members(members: Iterable[Member], *, into: Household, date: dt.date, reason: str,
-                  relations: Mapping[int, str] | None = None, first_order: int = 0) -> list[Member]:
-    """Close these memberships on `date` and open the same people's memberships in `into`."""
-    members = list(members)
-    relations = relations or {}
-    moved = []
-    for member in members:
-        member.left_on, member.left_reason = date, reason
-        member.save(update_fields=["left_on", "left_reason"])
-    for i, member in enumerate(members):
-        new = Member(household=into, joined_on=date, joined_reason=reason, relation=relations.get(member.pk, Relation.OTHER),
-                     order=first_order + i, **{f: getattr(member, f) for f in PERSON_FIELDS})
-        new.save()
-        moved.append(new)
-    return moved
+def _update_with_history(objs: list, model: type, fields: list[str], *, user: Any) -> None:
+    update_rows(model, objs, fields)
+    model.history.bulk_history_create(objs, batch_size=500, update=True, default_user=user)
 
 
-def _members_json(members: Iterable[Member]) -> list[dict[str, Any]]:
-    return [{"id": m.pk, "full_name": m.full_name} for m in members]
+def _apply_one(plan: EventPlan, user: Any) -> HouseholdEvent:
+    return household_events_apply([plan], user=user)[0]
 
 
 def _check_place(commune: AdministrativeUnit | None, village: AdministrativeUnit | None, date: dt.date) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
@@ -181,16 +330,7 @@ def household_move(*, household: Household, date: dt.date, reason: str, user: An
     commune, village = _check_place(commune, village, date)
     if village == household.village and (village is not None or commune == household.commune):
         raise ValidationError({"to_village": "Nơi đến trùng với nơi ở hiện tại."})
-    event = _event(household, EventKind.MOVE, date, reason, user, to_commune=commune, to_village=village)
-    _close_place(household, until=date - ONE_DAY)
-    HouseholdPlacement.objects.bulk_create(
-        _place_chain(household_id=household.pk, commune=commune, village=village, start=date, end=None, reason=f"Chuyển đến: {reason}")
-    )
-    today = timezone.localdate()
-    household.commune = commune if commune.in_force_on(today) else (village.commune_on(today) if village else commune)
-    household.village = village
-    _save(household, user=user)
-    return event
+    return _apply_one(EventPlan(EventKind.MOVE, household, date, reason, commune=commune, village=village), user)
 
 
 @transaction.atomic
@@ -202,13 +342,7 @@ def household_move_in(*, household: Household, date: dt.date, reason: str, user:
     household.resident_since = None  # checked below against the new date
     date, reason = _check_date(household, date), _reason(reason)
     _check_reviews_before(household, date)
-    event = _event(household, EventKind.MOVE_IN, date, reason, user)
-    HouseholdPlacement.objects.bulk_create(
-        _place_chain(household_id=household.pk, commune=household.commune, village=household.village, start=date, end=None, reason="Chuyển đến từ ngoài địa bàn")
-    )
-    household.resident_since = date
-    _save(household, user=user)
-    return event
+    return _apply_one(EventPlan(EventKind.MOVE_IN, household, date, reason), user)
 
 
 @transaction.atomic
@@ -216,10 +350,7 @@ def household_move_out(*, household: Household, date: dt.date, reason: str, user
     """The household leaves the program area on `date` (an other decrease that year); its members go with it."""
     household = _lock(household, version)
     date, reason = _check_date(household, date), _reason(reason)
-    event = _event(household, EventKind.MOVE_OUT, date, reason, user)
-    _end(household, date=date, status=HouseholdStatus.MOVED_OUT)
-    _save(household, user=user)
-    return event
+    return _apply_one(EventPlan(EventKind.MOVE_OUT, household, date, reason), user)
 
 
 @transaction.atomic
@@ -230,16 +361,10 @@ def household_dissolve(*, household: Household, date: dt.date, reason: str, user
     date, reason = _check_date(household, date), _reason(reason)
     if member_reason not in MemberChange.values:
         raise ValidationError({"member_reason": "Lý do rời hộ của nhân khẩu không hợp lệ."})
-    members = list(household.members.all())
-    event = _event(household, EventKind.DISSOLVE, date, reason, user, members=_members_json(members))
-    for m in members:
+    for m in household.members.all():
         if m.joined_on is not None and m.joined_on > date:
             raise ValidationError({"date": f"{m.full_name} vào hộ ngày {m.joined_on:%d/%m/%Y}, sau ngày này."})
-        m.left_on, m.left_reason = date, member_reason
-        m.save(update_fields=["left_on", "left_reason"])
-    _end(household, date=date, status=HouseholdStatus.DISSOLVED)
-    _save(household, user=user)
-    return event
+    return _apply_one(EventPlan(EventKind.DISSOLVE, household, date, reason, member_reason=member_reason), user)
 
 
 @transaction.atomic
@@ -254,13 +379,7 @@ def household_merge(*, household: Household, into: Household, date: dt.date, rea
     date, reason = _check_date(household, date), _reason(reason)
     if not into.resident_on(date):
         raise ValidationError({"other_household": f"Hộ {into.code} không cư trú tại địa bàn vào ngày {date:%d/%m/%Y}."})
-    members = list(household.members.all())
-    event = _event(household, EventKind.MERGE, date, reason, user, other_household=into, members=_members_json(members))
-    order = into.members.count()
-    _move_members(members, into=into, date=date, reason=MemberChange.MERGE, relations=relations, first_order=order)
-    _end(household, date=date, status=HouseholdStatus.MERGED)
-    _save(household, into, user=user)
-    return event
+    return _apply_one(EventPlan(EventKind.MERGE, household, date, reason, into=into, relations=relations), user)
 
 
 @transaction.atomic
@@ -310,26 +429,15 @@ def household_split(
         new_head.relation = Relation.HEAD
         new_head.save(update_fields=["relation"])
         household.head_name = new_head.full_name
-    village = village or household.village
-    commune = (village.commune_on(timezone.localdate()) if village is not None else None) or household.commune
+    plan = EventPlan(EventKind.SPLIT, household, date, reason, village=village, code=code, members=leaving, head=head,
+                     relations=relations, address=address)
     try:
         with transaction.atomic():
-            child = Household(code=code, commune=commune, village=village, address=nfc_line(address) or household.address,
-                              head_name=head.full_name, resident_since=date)
-            child._history_user = _user(user)  # type: ignore[attr-defined]
-            child.save()
-    except IntegrityError as exc:
-        raise ValidationError({"other_household": f"Mã hộ {code} đã có trong hệ thống."}) from exc
-    HouseholdPlacement.objects.bulk_create(
-        _place_chain(household_id=child.pk, commune=commune, village=village, start=date, end=None, reason=f"Tách từ hộ {household.code}")
-    )
-    rel = {m.pk: (relations or {}).get(m.pk, Relation.OTHER) for m in leaving}
-    rel[head.pk] = Relation.HEAD
-    event = _event(household, EventKind.SPLIT, date, reason, user, other_household=child, members=_members_json(leaving),
-                   to_commune=commune, to_village=village)
-    _move_members(leaving, into=child, date=date, reason=MemberChange.SPLIT, relations=rel)
-    _save(household, user=user)  # the new household's rows come with its parent's (a split-off follows its parent)
-    return event
+            return _apply_one(plan, user)
+    except IntegrityError:
+        if not Household.objects.filter(code=code).exists():
+            raise
+        raise ValidationError({"other_household": f"Mã hộ {code} đã có trong hệ thống."}) from None
 
 
 def household_event_record(*, kind: str, household: Household, user: Any, **data: Any) -> HouseholdEvent:

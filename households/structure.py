@@ -57,7 +57,15 @@ def _in_force(row: dict, on: dt.date) -> bool:
     return row["valid_from"] <= on and (row["valid_to"] is None or on <= row["valid_to"])
 
 
-def _units_and_edges(level: str) -> tuple[dict[int, dict], dict[int, list[int]]]:
+UnitTables = tuple[dict[int, dict], dict[int, list[int]]]
+
+
+def unit_tables(level: str = Level.COMMUNE) -> UnitTables:
+    """The units of a level and their successor edges, read once for many `commune_periods` calls."""
+    return _units_and_edges(level)
+
+
+def _units_and_edges(level: str) -> UnitTables:
     units = {
         row["id"]: row
         for row in AdministrativeUnit.objects.filter(level=level).values("id", "code", "valid_from", "valid_to")
@@ -125,11 +133,13 @@ def _images(units: dict[int, dict], edges: dict[int, list[int]], on: dt.date) ->
     return {uid: target for uid, target in image.items() if target is not None}
 
 
-def commune_periods(unit_id: int, start: dt.date, end: dt.date | None, *, level: str = Level.COMMUNE) -> list[tuple[int, dt.date, dt.date | None]]:
+def commune_periods(unit_id: int, start: dt.date, end: dt.date | None, *, level: str = Level.COMMUNE,
+                    tables: UnitTables | None = None) -> list[tuple[int, dt.date, dt.date | None]]:
     """The units a place under `unit_id` belonged to from `start` to `end` (None: open): [(unit, from, to)], one
     period per unit of its chain of successors — a village of Trung Yên is in Trung Yên up to 30/6/2025, then in
-    Tân Trào. Before a unit's start (a period from 1900) the unit itself stands in for the unknown earlier one."""
-    units, edges = _units_and_edges(level)
+    Tân Trào. Before a unit's start (a period from 1900) the unit itself stands in for the unknown earlier one.
+    `tables` (from `unit_tables`) spares the read when placing many households."""
+    units, edges = tables or _units_and_edges(level)
     out: list[tuple[int, dt.date, dt.date | None]] = []
     cursor: dt.date | None = start
     while cursor is not None and (end is None or cursor <= end):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from households.bulk import insert_objects
 from households.models import (
     AdministrativeUnit, AnnualReview, Change, Classification, Household, Level, OFFICIAL_STATES, PovertyStandard,
 )
@@ -255,10 +256,10 @@ def _build_support(*, rng: random.Random, today: dt.date, summary: ProgramsSumma
         if poor and rng.random() < 0.6:
             add("XH-TIENDIEN", row, 46_000 * 12, FundingSource.CENTRAL, (1, 3))
         if len(records) >= 20000:
-            SupportRecord.objects.bulk_create(records, batch_size=5000)
+            insert_objects(SupportRecord, records)
             summary.support_records += len(records)
             records = []
-    SupportRecord.objects.bulk_create(records, batch_size=5000)
+    insert_objects(SupportRecord, records)
     summary.support_records += len(records)
     summary.supported_households = len(households)
 

@@ -33,10 +33,11 @@ def check_2021_reviews_everyone_and_later_years_the_lists_and_applicants(seeded)
         resident = HouseholdYear.objects.filter(year=year, commune__isnull=False).count()
         share = seeded.by_year[year]["total"] / resident
         assert 0.08 < share < 0.45, (year, share)
-        # The households on last year's lists are reviewed again, but for a few gaps.
+        # The households on last year's lists are reviewed again, but for a few gaps (about 6 % in the year under
+        # way, whose rounds are not finished; well under 1 % in a finished year).
         listed = HouseholdYear.objects.filter(year=year, commune__isnull=False, prev_w__in=(Classification.POOR, Classification.NEAR_POOR))
         gaps = listed.filter(reviewed=False).count()
-        assert gaps <= max(2, 0.08 * listed.count()), (year, gaps, listed.count())
+        assert gaps <= max(2, (0.12 if year == TODAY.year else 0.03) * listed.count()), (year, gaps, listed.count())
 
 
 def check_past_years_are_recognised_and_confirmed_and_the_current_one_in_progress(seeded):
