@@ -26,6 +26,7 @@ from .models import (
     AnnualReview,
     Area,
     Change,
+    Livelihood,
     Classification,
     EthnicGroup,
     Household,
@@ -219,6 +220,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
     )
     address = serializers.CharField(required=False, allow_blank=True, max_length=255, help_text="Địa chỉ.")
     head_name = serializers.CharField(read_only=True, help_text="Họ tên chủ hộ (theo nhân khẩu là chủ hộ).")
+    livelihood = serializers.ChoiceField(
+        choices=Livelihood.choices, required=False, allow_blank=True,
+        help_text="Nghề nghiệp chính của hộ: agriculture (nông nghiệp), forestry (lâm nghiệp), fishery (ngư nghiệp), "
+                  "salt (diêm nghiệp), other (phi nông nghiệp); rỗng khi chưa rõ. Lần rà soát mới ghi lại giá trị này.",
+    )
     members = MemberSerializer(many=True, required=False, help_text="Danh sách nhân khẩu.")
     version = serializers.IntegerField(
         required=False, help_text="Phiên bản đã đọc; gửi lại khi sửa để không ghi đè thay đổi của người khác."
@@ -226,7 +232,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["code", "commune", "village", "village_label", "address", "head_name", "members", "version"]
+        fields = ["code", "commune", "village", "village_label", "address", "head_name", "livelihood", "members", "version"]
         list_serializer_class = VillageLabelListSerializer
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -464,7 +470,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "id", "household", "year", "review_date", "kind", "standard", "commune", "village", "village_label", "area", "ethnic_minority",
             "member_count", "income_total_12m", "income_per_capita_month", "deprivations", "override_reasons", "facts",
             "indicators", "classification", "previous_classification", "change", "deprivation_count", "reasons",
-            "causes", "needs", "no_working_capacity", "person_of_merit", "notes", "state", "decision_number",
+            "causes", "needs", "no_working_capacity", "person_of_merit", "livelihood", "notes", "state", "decision_number",
             "decision_date", "version", "updated_at",
         ]
         read_only_fields = ["ethnic_minority", "updated_at"]
@@ -506,7 +512,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"version": ["Gửi kèm phiên bản đã đọc (version) khi sửa."]})
         kwargs = {k: validated[k] for k in (
             "review_date", "kind", "income_total_12m", "income_per_capita_month", "member_count", "facts", "deprivations",
-            "override_reasons", "causes", "needs", "no_working_capacity", "person_of_merit", "notes", "version",
+            "override_reasons", "causes", "needs", "no_working_capacity", "person_of_merit", "livelihood", "notes", "version",
         ) if k in validated}
         if instance is None and "income_total_12m" not in kwargs and kwargs.get("income_per_capita_month") is None:
             raise serializers.ValidationError({"income_per_capita_month": ["Chưa nhập thu nhập bình quân."]})

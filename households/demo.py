@@ -131,6 +131,7 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
             Household(
                 code=code, commune=current[commune.pk], village=village, address=address,
                 head_name=head["full_name"], search_key=fold(f"{code} {head['full_name']} {address}")[:255],
+                livelihood=_livelihood(rng, commune),
             )
         )
         member_plan.append(members)
@@ -140,8 +141,9 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
     before = Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     _insert_rows(
         Household._meta.db_table,
-        ["code", "commune_id", "village_id", "address", "head_name", "search_key", "phone", "status", "created_at", "updated_at", "version"],
-        [(h.code, h.commune_id, h.village_id, h.address, h.head_name, h.search_key, "", "active", now, now, 1) for h in hh_rows],
+        ["code", "commune_id", "village_id", "address", "head_name", "search_key", "phone", "livelihood", "status", "created_at",
+         "updated_at", "version"],
+        [(h.code, h.commune_id, h.village_id, h.address, h.head_name, h.search_key, "", h.livelihood, "active", now, now, 1) for h in hh_rows],
     )
     created = list(Household.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
     member_rows: list[tuple] = []
@@ -166,6 +168,20 @@ def build_registry(*, households: int, seed: int, today: dt.date) -> RegistrySum
     summary.members += len(member_rows)
     summary.households = len(created)
     return summary
+
+
+# Main livelihoods (Household.livelihood): the town mostly trades and works for wages; the rural communes farm,
+# the hill communes also live from the forest; a few households raise fish in the Lô river and the ponds.
+LIVELIHOODS = {
+    "urban": [("agriculture", 25), ("other", 75)],
+    "rural": [("agriculture", 70), ("forestry", 10), ("fishery", 3), ("other", 17)],
+    "difficult": [("agriculture", 72), ("forestry", 20), ("other", 8)],
+}
+
+
+def _livelihood(rng: random.Random, commune: AdministrativeUnit) -> str:
+    group = "urban" if commune.is_urban else ("difficult" if commune.extremely_difficult else "rural")
+    return _weighted(rng, LIVELIHOODS[group])
 
 
 def _person(rng: random.Random, today: dt.date, family: str, sex: str, age: int, ethnic: str, relation: str) -> dict:
@@ -291,7 +307,7 @@ def _build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revi
     last_year = today.year
     years = list(range(first_year, last_year + 1))
     units = {u.pk: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE)}
-    rows = list(Household.objects.order_by("pk").values_list("pk", "village__parent_id", "village_id"))
+    rows = list(Household.objects.order_by("pk").values_list("pk", "village__parent_id", "village_id", "livelihood"))
     if not rows:
         return summary
     heads = dict(
@@ -308,14 +324,14 @@ def _build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revi
     # Each household: a fixed position u (lower is poorer), its group, its own order of deprivations, and a
     # yearly shock with some memory (so a few fall back and a few rotate).
     people = []
-    for hh_id, old_commune_id, village_id in rows:
+    for hh_id, old_commune_id, village_id, livelihood in rows:
         old = units.get(old_commune_id)
         group = "urban" if old is not None and old.is_urban else ("difficult" if old is not None and old.extremely_difficult else "rural")
         people.append({
             "id": hh_id, "group": group, "minority": bool(heads.get(hh_id)), "u": rng.random(), "shock": 0.0,
             "order": _priority(rng), "count": 0, "history": {}, "income": 0, "mask": 0,
             "size": max(1, sizes.get(hh_id, 1)), "since": None, "resident": True, "village": village_id,
-            "status": "", "inherited": {},
+            "status": "", "inherited": {}, "livelihood": livelihood,
         })
     villages = list(AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent__level=Level.COMMUNE).select_related("parent"))
     villages = [v for v in villages if v.parent.valid_from <= STRUCTURE_DAY]
@@ -478,7 +494,7 @@ def _build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revi
                 "facts": "{}", "indicators": indicators_json, "deprivation_mask": mask, "deprivation_count": len(deprived),
                 "classification": category, "previous_classification": earlier[max(earlier)] if earlier else "", "change": change,
                 "reasons": reasons[1], "no_working_capacity": category == Classification.POOR and rng.random() < 0.09,
-                "person_of_merit": rng.random() < 0.02, "state": state, "round_id": round_ids[(commune_id, year)],
+                "person_of_merit": rng.random() < 0.02, "livelihood": p["livelihood"], "state": state, "round_id": round_ids[(commune_id, year)],
                 "decision_number": decision_number if state in (ReviewState.RECOGNISED, ReviewState.CONFIRMED) else "",
                 "decision_date": day_value(decision_date) if state in (ReviewState.RECOGNISED, ReviewState.CONFIRMED) else None,
                 "notes": "", "meeting_id": None, "posting_id": None, "version": 1, "created_at": now, "updated_at": now,
@@ -702,7 +718,7 @@ def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[
         if kind == "move_in":
             hh, village, minority, size = arrivals.pop(0)
             plans.append(events.EventPlan(EventKind.MOVE_IN, hh, day, "Chuyển đến từ huyện khác (dữ liệu mẫu)."))
-            new_people.append(_new_person(rng, hh.pk, village, since=day, minority=minority, size=size))
+            new_people.append(_new_person(rng, hh.pk, village, since=day, minority=minority, size=size, livelihood=hh.livelihood))
             continue
         hh = loaded[p["id"]]
         if kind == "split":
@@ -767,7 +783,8 @@ def _arrivals(*, rng: random.Random, year: int, today: dt.date, villages: list[A
         ethnic = _weighted(rng, ETHNIC_MIX_DIFFICULT if village.parent.extremely_difficult else ETHNIC_MIX)
         members = _household_members(rng, day, rng.choice(SURNAMES.get(ethnic, SURNAMES["01"])), ethnic)
         hh = Household(code=f"{village.code}-{next_no[0]:06d}", commune=village.commune_on(today) or commune, village=village,
-                       address=f"{village.name}, {commune.name}", head_name=members[0]["full_name"])
+                       address=f"{village.name}, {commune.name}", head_name=members[0]["full_name"],
+                       livelihood=_livelihood(rng, village.parent))
         next_no[0] += 1
         hh.fill_search_key()
         out.append((hh, village, groups[ethnic].minority, members))
@@ -783,8 +800,8 @@ def _arrivals(*, rng: random.Random, year: int, today: dt.date, villages: list[A
     return [(hh, village, minority, len(members)) for hh, village, minority, members in out]
 
 
-def _new_person(rng: random.Random, hh_id: int, village: AdministrativeUnit | None, *, since: dt.date, minority: bool, size: int,
-                parent: dict | None = None, year: int | None = None) -> dict:
+def _new_person(rng: random.Random, hh_id: int | None, village: AdministrativeUnit | None, *, since: dt.date, minority: bool, size: int,
+                parent: dict | None = None, year: int | None = None, livelihood: str = "") -> dict:
     commune = village.parent if village is not None else None
     group = "urban" if commune is not None and commune.is_urban else ("difficult" if commune is not None and commune.extremely_difficult else "rural")
     u = min(1.0, max(0.0, parent["u"] + rng.gauss(0.04, 0.06))) if parent else rng.random()
@@ -793,6 +810,7 @@ def _new_person(rng: random.Random, hh_id: int, village: AdministrativeUnit | No
         "history": {}, "income": 0, "mask": 0, "size": max(1, size), "since": since, "resident": True,
         "village": village.pk if village is not None else None, "status": "",
         "inherited": {y: c for y, c in parent["history"].items() if y < year} if parent else {},
+        "livelihood": parent["livelihood"] if parent else livelihood,
     }
 
 

@@ -215,8 +215,9 @@ def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None) -> l
         if plan.kind == EventKind.SPLIT:
             commune, village = _split_place(plan, today, writes)
             head = plan.head or plan.members[0]
+            # The new household keeps the family's livelihood until an officer records its own.
             child = Household(code=plan.code, commune=commune, village=village, address=nfc_line(plan.address) or plan.household.address,
-                              head_name=head.full_name, resident_since=plan.date)
+                              head_name=head.full_name, resident_since=plan.date, livelihood=plan.household.livelihood)
             child.fill_search_key()
             children[plan.household.pk] = child
     if children:

@@ -18,8 +18,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .excel_io import TextCleaner, clean_grid, load_sheets
-from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation, Sex
-from .resources import COLUMNS, ERROR_HEADER, relation_labels, sex_labels
+from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation, Sex
+from .resources import COLUMNS, ERROR_HEADER, livelihood_labels, relation_labels, sex_labels
 from .village_names import VillageNames, commune_year_day, village_labels
 
 TITLE = "DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU"
@@ -95,6 +95,7 @@ def households_template(*, communes: list[AdministrativeUnit]) -> bytes:
         "sex": ("Giới tính", sex_labels()),
         "village": ("Thôn, tổ dân phố", villages),
         "commune": ("Xã", [c.name for c in communes]),
+        "livelihood": ("Nghề nghiệp chính", livelihood_labels()),
     }
     for col, (key, (title, values)) in enumerate(columns_of_lists.items(), start=1):
         lists.cell(row=1, column=col, value=title).font = Font(bold=True)
@@ -123,11 +124,11 @@ def households_template(*, communes: list[AdministrativeUnit]) -> bytes:
         ("", False),
         ("1. Mỗi dòng của trang “Nhân khẩu” là một người. Các thành viên của một hộ ghi liền nhau, cùng một mã hộ "
          "(dòng để trống mã hộ thuộc hộ ở dòng trên, như khi gộp ô).", False),
-        ("2. Thông tin của hộ (thôn, địa chỉ, điện thoại) ghi ở dòng đầu của hộ; các dòng sau có thể để trống.", False),
+        ("2. Thông tin của hộ (thôn, địa chỉ, điện thoại, nghề nghiệp chính) ghi ở dòng đầu của hộ; các dòng sau có thể để trống.", False),
         ("3. Mỗi hộ có đúng một người là “Chủ hộ” ở cột Quan hệ với chủ hộ.", False),
         ("4. Ngày sinh ghi ngày/tháng/năm, ví dụ 17/05/1985; chỉ biết năm sinh thì ghi năm, ví dụ 1985.", False),
         ("5. Số định danh cá nhân (căn cước công dân) gồm đúng 12 chữ số; ô đã định dạng Văn bản để giữ số 0 ở đầu.", False),
-        ("6. Dân tộc, quan hệ, giới tính, thôn: chọn trong danh sách thả xuống (trang “Danh mục”).", False),
+        ("6. Dân tộc, quan hệ, giới tính, nghề nghiệp chính, thôn: chọn trong danh sách thả xuống (trang “Danh mục”).", False),
         ("7. Chữ gõ bằng phông cũ (.VnTime – TCVN3, VNI-Times) được hệ thống tự chuyển sang Unicode.", False),
         ("8. Tải tệp lên ở trang Nhập từ Excel: hệ thống kiểm tra và cho xem trước từng dòng (thêm mới, cập nhật, "
          "không đổi, có lỗi). Tệp còn lỗi thì chưa ghi dòng nào; tải tệp lỗi về, sửa các ô tô đỏ rồi tải lên lại.", False),
@@ -258,17 +259,18 @@ def _subtitle(user, count_label: str) -> str:
 def households_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | None = None) -> Path:
     """The households of a scoped queryset, one row each, to a temporary .xlsx (constant memory)."""
     path = _export_path()
-    headers = ["Mã hộ", "Xã", "Thôn, tổ dân phố", "Địa chỉ", "Chủ hộ", "Số nhân khẩu", "Điện thoại", "Tình trạng"]
-    widths = [16, 18, 22, 30, 26, 10, 14, 16]
+    headers = ["Mã hộ", "Xã", "Thôn, tổ dân phố", "Địa chỉ", "Chủ hộ", "Số nhân khẩu", "Điện thoại", "Nghề nghiệp chính", "Tình trạng"]
+    widths = [16, 18, 22, 30, 26, 10, 14, 18, 16]
+    livelihoods = dict(Livelihood.choices)
     statuses = dict(HouseholdStatus.choices)
     if "member_count" not in qs.query.annotations:  # the list selector has counted already
         qs = qs.annotate(member_count=Count("members"))
     rows = qs.order_by("commune__name", "village__name", "code").values_list(
-        "code", "commune__name", "village_id", "address", "head_name", "member_count", "phone", "status")
+        "code", "commune__name", "village_id", "address", "head_name", "member_count", "phone", "livelihood", "status")
     wb, ws = _writer(path, "DANH SÁCH HỘ GIA ĐÌNH", headers, widths, _subtitle(user, "danh sách hộ"))
     villages, today = VillageNames().read(), timezone.localdate()  # every village's label today, read once
     r = HEADER_ROW
-    for code, commune, village_id, address, head, n, phone, status in rows.iterator(chunk_size=5000):
+    for code, commune, village_id, address, head, n, phone, livelihood, status in rows.iterator(chunk_size=5000):
         ws.write_string(r, 0, code)
         ws.write_string(r, 1, commune or "")
         ws.write_string(r, 2, villages.label(village_id, on=today))
@@ -276,7 +278,8 @@ def households_export(*, user, qs: QuerySet[Household], filters: dict[str, str] 
         ws.write_string(r, 4, head or "")
         ws.write_number(r, 5, n)
         ws.write_string(r, 6, phone or "")
-        ws.write_string(r, 7, statuses.get(status, status))
+        ws.write_string(r, 7, livelihoods.get(livelihood, ""))
+        ws.write_string(r, 8, statuses.get(status, status))
         r += 1
     wb.close()
     _log_export(user=user, kind="export_households", rows=r - HEADER_ROW, filters=filters or {}, masked=False)
@@ -291,13 +294,14 @@ def members_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | N
     columns = list(COLUMNS)
     headers = [c.header for c in columns]
     widths = [c.width for c in columns]
-    sexes, relations = dict(Sex.choices), dict(Relation.choices)
+    sexes, relations, livelihoods = dict(Sex.choices), dict(Relation.choices), dict(Livelihood.choices)
+    at = {c.key: i for i, c in enumerate(columns)}
     members = (
         Member.objects.filter(household__in=qs.order_by().values("pk"))
         .order_by("household__commune__name", "household__village__name", "household__code", "order", "id")
         .values_list(
             "household__code", "household__commune__name", "household__village_id", "household__address",
-            "household__phone", "full_name", "sex", "birth_date", "birth_year_only", "citizen_id",
+            "household__phone", "household__livelihood", "full_name", "sex", "birth_date", "birth_year_only", "citizen_id",
             "ethnic_group__name", "relation",
         )
     )
@@ -306,19 +310,17 @@ def members_export(*, user, qs: QuerySet[Household], filters: dict[str, str] | N
     # The village as the import reads it back: its label today ("Thôn Cả (xã Trung Yên cũ)" beside a namesake).
     villages, today = VillageNames().read(), timezone.localdate()
     r = HEADER_ROW
-    for (code, commune, village_id, address, phone, name, sex, birth, year_only, cid, ethnic,
+    for (code, commune, village_id, address, phone, livelihood, name, sex, birth, year_only, cid, ethnic,
          relation) in members.iterator(chunk_size=5000):
-        ws.write_string(r, 0, code)
-        ws.write_string(r, 1, commune or "")
-        ws.write_string(r, 2, villages.label(village_id, on=today))
-        ws.write_string(r, 3, address or "")
-        ws.write_string(r, 4, phone or "")
-        ws.write_string(r, 5, name)
-        ws.write_string(r, 6, sexes.get(sex, ""))
-        ws.write_string(r, 7, (f"{birth.year}" if year_only else f"{birth:%d/%m/%Y}") if birth else "")
-        ws.write_string(r, 8, (mask_citizen_id(cid) if masked else cid) or "")
-        ws.write_string(r, 9, ethnic or "")
-        ws.write_string(r, 10, relations.get(relation, ""))
+        values = {
+            "code": code, "commune": commune or "", "village": villages.label(village_id, on=today), "address": address or "",
+            "phone": phone or "", "livelihood": livelihoods.get(livelihood, ""), "full_name": name, "sex": sexes.get(sex, ""),
+            "birth": (f"{birth.year}" if year_only else f"{birth:%d/%m/%Y}") if birth else "",
+            "citizen_id": (mask_citizen_id(cid) if masked else cid) or "", "ethnic_group": ethnic or "",
+            "relation": relations.get(relation, ""),
+        }
+        for key, value in values.items():
+            ws.write_string(r, at[key], value)
         r += 1
     wb.close()
     _log_export(user=user, kind="export_members", rows=r - HEADER_ROW, filters=filters or {}, masked=masked)

@@ -13,6 +13,7 @@ from . import poverty
 from .models import (
     AdministrativeUnit,
     AnnualReview,
+    Livelihood,
     ApplicationRequest,
     ComplaintStatus,
     EthnicGroup,
@@ -46,6 +47,10 @@ class HouseholdForm(forms.Form):
     village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none(), required=False)
     address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=255, required=False)
     phone = forms.CharField(label=gettext_lazy("Điện thoại"), max_length=20, required=False)
+    livelihood = forms.ChoiceField(
+        label=gettext_lazy("Nghề nghiệp chính"), required=False, choices=[("", gettext_lazy("Chưa rõ")), *Livelihood.choices],
+        help_text=gettext_lazy("Sinh kế đem lại thu nhập chính của hộ; mỗi lần rà soát ghi lại nghề của hộ lúc đó."),
+    )
     # A new household that came from outside the area (an other increase of that year's figures); empty: the
     # household has lived here since before the first year of data (entering it is not an event).
     moved_in_on = forms.DateField(
@@ -149,6 +154,7 @@ def household_initial(household: Household) -> dict:
         "village": household.village,
         "address": household.address,
         "phone": household.phone,
+        "livelihood": household.livelihood,
         "version": household.version,
     }
 

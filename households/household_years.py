@@ -36,6 +36,7 @@ from django.utils import timezone
 from . import poverty
 from .bulk import add_counts, chunks, insert_rows
 from .models import (
+    FARMING,
     OFFICIAL_STATES,
     AdministrativeUnit,
     AnnualReview,
@@ -52,7 +53,7 @@ from .models import (
 )
 from .structure import successor_maps
 
-POOR, NEAR_POOR, OTHER = poverty.POOR, poverty.NEAR_POOR, poverty.OTHER
+POOR, NEAR_POOR, OTHER, AVERAGE = poverty.POOR, poverty.NEAR_POOR, poverty.OTHER, poverty.AVERAGE
 OFFICIAL_SET = frozenset(str(s) for s in OFFICIAL_STATES)
 BASES = ("o", "w")  # official, working
 BATCH = 2000
@@ -85,7 +86,7 @@ COLUMNS = [
     "prev_commune_id", "prev_village_id", "prev_area", "prev_minority", "prev_persons",
     "status_o", "prev_o", "change_o", "source_o_id", "no_working_capacity_o", "person_of_merit_o",
     "status_w", "prev_w", "change_w", "source_w_id", "no_working_capacity_w", "person_of_merit_w",
-    "reviewed", "line_change_o", "line_change_w", "moved",
+    "reviewed", "line_change_o", "line_change_w", "moved", "average_farming_o", "average_farming_w",
 ]
 
 
@@ -104,6 +105,12 @@ class _Review:
     no_working_capacity: bool
     person_of_merit: bool
     commune_id: int
+    livelihood: str
+
+    @property
+    def average_farming(self) -> bool:
+        """Of average living standard and living from farming, forestry, fishery or salt (form 1's column)."""
+        return self.classification == AVERAGE and self.livelihood in FARMING
 
 
 class _Units:
@@ -192,6 +199,7 @@ def build_rows(household_ids: list[int], *, years: range, units: _Units) -> list
         for hid, *values in AnnualReview.objects.filter(household_id__in=batch).order_by().values_list(
             "household_id", "id", "year", "classification", "state", "ethnic_minority", "member_count", "area",
             "income_per_capita_month", "deprivation_mask", "standard_id", "no_working_capacity", "person_of_merit", "commune_id",
+            "livelihood",
         ):
             review = _Review(*values)
             reviews[hid][review.year] = review
@@ -317,23 +325,27 @@ def build_rows(household_ids: list[int], *, years: range, units: _Units) -> list
                 bool(w_source and w_source.no_working_capacity), bool(w_source and w_source.person_of_merit),
                 this is not None and now is not None, o_line, w_line,
                 bool(now and before and (now[1] != before[1] or (now[1] is None and units.commune_on(before[0], refs[y]) != now[0]))),
+                bool(now and o_source and o_source.average_farming), bool(now and w_source and w_source.average_farming),
             ))
     return out
 
 
 def _counts(rows: Iterable[tuple], sign: int = 1, into: dict[tuple, list[int]] | None = None) -> dict[tuple, list[int]]:
     """The rows' contributions to `StatusCount`: per key (year, basis, places, attributes, status, change…) the
-    households, persons this year and last, persons gained and lost, reviewed, without working capacity, of merit."""
-    out: dict[tuple, list[int]] = into if into is not None else defaultdict(lambda: [0] * 8)
+    households, persons this year and last, persons gained and lost, reviewed, without working capacity, of merit,
+    average-living farming households and their persons (`StatusCount.MEASURES`)."""
+    out: dict[tuple, list[int]] = into if into is not None else defaultdict(lambda: [0] * len(StatusCount.MEASURES))
     for r in rows:
         (_, year, commune, village, area, minority, persons, prev_commune, prev_village, prev_area, prev_minority, prev_persons,
-         s_o, p_o, c_o, _src_o, nwc_o, merit_o, s_w, p_w, c_w, _src_w, nwc_w, merit_w, reviewed, line_o, line_w, moved) = r
+         s_o, p_o, c_o, _src_o, nwc_o, merit_o, s_w, p_w, c_w, _src_w, nwc_w, merit_w, reviewed, line_o, line_w, moved,
+         farm_o, farm_w) = r
         places = (commune or 0, prev_commune or 0, village or 0, prev_village or 0, area, prev_area, bool(minority), bool(prev_minority))
         gain, loss = max(persons - prev_persons, 0), max(prev_persons - persons, 0)
-        for basis, status, prev, change, line, nwc, merit in (("o", s_o, p_o, c_o, line_o, nwc_o, merit_o),
-                                                             ("w", s_w, p_w, c_w, line_w, nwc_w, merit_w)):
+        for basis, status, prev, change, line, nwc, merit, farm in (("o", s_o, p_o, c_o, line_o, nwc_o, merit_o, farm_o),
+                                                                   ("w", s_w, p_w, c_w, line_w, nwc_w, merit_w, farm_w)):
             counts = out[(year, basis, *places, status, prev, change, bool(line), bool(moved))]
-            for i, v in enumerate((1, persons, prev_persons, gain, loss, int(bool(reviewed)), int(bool(nwc)), int(bool(merit)))):
+            for i, v in enumerate((1, persons, prev_persons, gain, loss, int(bool(reviewed)), int(bool(nwc)), int(bool(merit)),
+                                   int(bool(farm)), persons if farm else 0)):
                 counts[i] += sign * v
     return out
 
@@ -349,7 +361,7 @@ def _add(deltas: dict[tuple, list[int]]) -> None:
 
 def _write(household_ids: list[int], rows: list[tuple]) -> None:
     """Replace these households' rows (and their counts in `StatusCount`) by `rows`."""
-    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0] * 8)
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(StatusCount.MEASURES))
     for batch in chunks(household_ids):
         old = HouseholdYear.objects.filter(household_id__in=batch)
         _counts(old.values_list(*COLUMNS), sign=-1, into=deltas)
@@ -411,7 +423,7 @@ def household_years_rebuild(*, progress: Callable[[int], None] | None = None) ->
     StatusCount.objects.all().delete()
     ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
     written = 0
-    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * 8)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(StatusCount.MEASURES))
     for i, batch in enumerate(chunks(ids, BATCH)):
         rows = build_rows(batch, years=years, units=units)
         insert_rows(HouseholdYear._meta.db_table, COLUMNS, rows, copy=True)

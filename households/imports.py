@@ -34,8 +34,8 @@ from . import services
 from .excel_io import TextCleaner, WorkbookError, as_text, clean_grid, find_header, is_blank, load_sheets
 from .jobs import job_fail, job_progress, job_start, job_succeed
 from .household_years import household_years_refresh
-from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Member, Relation
-from .resources import COLUMN_BY_KEY, HouseholdMemberResource, header_synonyms
+from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation
+from .resources import COLUMN_BY_KEY, HouseholdMemberResource, header_synonyms, livelihood_code, livelihood_labels
 from .text import fold, nfc_line
 from .village_names import village_labels
 
@@ -52,7 +52,7 @@ MEMBER_FIELDS = ("full_name", "sex", "birth_date", "birth_year_only", "citizen_i
 FIELD_LABELS = {
     "full_name": "họ và tên", "sex": "giới tính", "birth_date": "ngày sinh", "birth_year_only": "chỉ biết năm sinh",
     "citizen_id": "số định danh", "ethnic_group_id": "dân tộc", "relation": "quan hệ với chủ hộ",
-    "village_id": "thôn", "address": "địa chỉ", "phone": "điện thoại", "head_name": "chủ hộ",
+    "village_id": "thôn", "address": "địa chỉ", "phone": "điện thoại", "livelihood": "nghề nghiệp chính", "head_name": "chủ hộ",
 }
 
 Progress = Callable[[int, str], None]
@@ -407,7 +407,7 @@ def _parse(*, data: bytes, filename: str, user, commune: AdministrativeUnit | No
         hh = current
         hh.rows.append(row_no)
         # Household columns: the first non-empty value in the block; a different one later is an error.
-        for key in ("commune", "village", "address", "phone"):
+        for key in ("commune", "village", "address", "phone", "livelihood"):
             if key not in cols or is_blank(cells[key]):
                 continue
             text = as_text(cells[key])
@@ -528,6 +528,15 @@ def households_import_plan(
                 place_checked[pair] = _service_message(lambda: services._check_place(commune=target, village=village))
             if place_checked[pair]:
                 hh.problems.append(Problem(hh.rows[0], COLUMN_BY_KEY["village"].header, place_checked[pair]))
+        raw = hh.values.pop("_livelihood_raw", None)
+        if raw is not None:
+            code = livelihood_code(raw[0])
+            if code is None:
+                hh.problems.append(Problem(raw[1], COLUMN_BY_KEY["livelihood"].header,
+                                           f"“{raw[0]}” không có trong danh sách nghề nghiệp chính ({', '.join(livelihood_labels())})."))
+            hh.values["livelihood"] = code or ""
+        elif "livelihood" in cols:
+            hh.values["livelihood"] = ""
         for key in ("address", "phone"):
             raw = hh.values.pop(f"_{key}_raw", None)
             if raw is not None:
@@ -581,7 +590,7 @@ def households_import_plan(
             hh.existing = {
                 "id": found.pk, "version": found.version, "commune_id": found.commune_id,
                 "village_id": found.village_id, "address": found.address, "phone": found.phone,
-                "head_name": found.head_name, "status": found.status,
+                "livelihood": found.livelihood, "head_name": found.head_name, "status": found.status,
             }
         olds = members_of.get(found.pk, []) if found else []
         _match_members(hh, olds, cols)
@@ -725,6 +734,9 @@ def _decide(hh: HouseholdPlan, cols: dict[str, int]) -> None:
     for key in ("address", "phone"):
         if key in cols and old[key] != hh.values.get(key, ""):
             changes.append(f"{FIELD_LABELS[key]} “{old[key]}” → “{hh.values.get(key, '')}”")
+    if "livelihood" in cols and old["livelihood"] != hh.values.get("livelihood", ""):
+        labels = dict(Livelihood.choices)
+        changes.append(f"{FIELD_LABELS['livelihood']} “{labels.get(old['livelihood'], '')}” → “{labels.get(hh.values.get('livelihood', ''), '')}”")
     head = hh.head_name
     if head is not None and head != old["head_name"]:
         changes.append(f"chủ hộ “{old['head_name']}” → “{head}”")
@@ -875,7 +887,7 @@ def _write(plan: ImportPlan, *, user) -> None:
         new_rows.append({
             "code": hh.code, "commune_id": hh.values["commune"].pk, "village_id": village.pk if village else None,
             "address": address, "head_name": head, "search_key": _search_key_household(hh.code, head, address),
-            "phone": hh.values.get("phone", ""), "status": HouseholdStatus.ACTIVE, "created_at": now,
+            "phone": hh.values.get("phone", ""), "livelihood": hh.values.get("livelihood", ""), "status": HouseholdStatus.ACTIVE, "created_at": now,
             "updated_at": now, "version": 1, "resident_since": None, "ended_on": None,
         })
     # 1. Members no longer in the file (their history stays, as household_save leaves it).
@@ -893,6 +905,7 @@ def _write(plan: ImportPlan, *, user) -> None:
             obj.village = hh.values.get("village")
         obj.address = hh.values.get("address", obj.address)
         obj.phone = hh.values.get("phone", obj.phone)
+        obj.livelihood = hh.values.get("livelihood", obj.livelihood)
         if hh.head_name is not None:
             obj.head_name = hh.head_name
         obj.version += 1
@@ -901,7 +914,7 @@ def _write(plan: ImportPlan, *, user) -> None:
         changed.append(obj)
     if changed:
         Household.objects.bulk_update(
-            changed, ["village", "address", "phone", "head_name", "version", "updated_at", "search_key"], batch_size=500)
+            changed, ["village", "address", "phone", "livelihood", "head_name", "version", "updated_at", "search_key"], batch_size=500)
         _history(Household, [_as_row(o) for o in changed], kind="~", user_id=user_id, reason=reason, now=now)
     # 3. New households, then their ids by code (codes are unique).
     _insert(Household, new_rows)

@@ -188,6 +188,23 @@ class HouseholdStatus(models.TextChoices):
     DISSOLVED = "dissolved", gettext_noop("Không còn (chết, giải thể)")
 
 
+class Livelihood(models.TextChoices):
+    """A household's main livelihood (nghề nghiệp chính: what brings most of its income). The average-living
+    households of agriculture, forestry, fishery and salt-making (hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp và
+    diêm nghiệp có mức sống trung bình) are a column of the results form (DOMAIN.md §3, form 1) and a group of the
+    health-insurance support; the average living standard is Decree 07/2021/NĐ-CP Art. 3.2.c."""
+
+    AGRICULTURE = "agriculture", gettext_noop("Nông nghiệp")
+    FORESTRY = "forestry", gettext_noop("Lâm nghiệp")
+    FISHERY = "fishery", gettext_noop("Ngư nghiệp")
+    SALT = "salt", gettext_noop("Diêm nghiệp")
+    OTHER = "other", gettext_noop("Phi nông nghiệp (công nghiệp, dịch vụ, tiền công…)")
+
+
+# Agriculture, forestry, fishery and salt-making: the livelihoods of the form's average-living column.
+FARMING = frozenset({Livelihood.AGRICULTURE, Livelihood.FORESTRY, Livelihood.FISHERY, Livelihood.SALT})
+
+
 class Household(models.Model):
     """A household of the registry, in its current commune and village."""
 
@@ -212,6 +229,10 @@ class Household(models.Model):
     head_name = NFCCharField(gettext_lazy("họ tên chủ hộ"), max_length=120, blank=True, db_index=True)
     search_key = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
     phone = models.CharField(gettext_lazy("điện thoại"), max_length=20, blank=True)
+    livelihood = models.CharField(
+        gettext_lazy("nghề nghiệp chính"), max_length=12, choices=Livelihood.choices, blank=True, default="", db_default="",
+        help_text=gettext_lazy("Sinh kế đem lại thu nhập chính của hộ (để trống khi chưa rõ); mỗi lần rà soát ghi lại nghề của hộ lúc đó."),
+    )
     status = models.CharField(
         gettext_lazy("tình trạng"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
@@ -586,6 +607,9 @@ class AnnualReview(models.Model):
     needs = models.ManyToManyField(SupportNeed, verbose_name=gettext_lazy("nhu cầu hỗ trợ"), blank=True, related_name="reviews")
     no_working_capacity = models.BooleanField(gettext_lazy("hộ không có khả năng lao động"), default=False)
     person_of_merit = models.BooleanField(gettext_lazy("hộ có người có công"), default=False)
+    # The household's livelihood on the day of the review (the registry's, unless the review records another):
+    # a past year's figures keep it when the registry changes later.
+    livelihood = models.CharField(gettext_lazy("nghề nghiệp chính"), max_length=12, choices=Livelihood.choices, blank=True, default="", db_default="")
     state = models.CharField(gettext_lazy("trạng thái"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
     notes = NFCTextField(gettext_lazy("ghi chú"), blank=True)
     # The workflow of Decision 24/2021/QĐ-TTg: the round of the commune and year, the village meeting that agreed
@@ -1098,6 +1122,10 @@ class HouseholdYear(models.Model):
     # The category changed only because the income line of the household's place changed (urban → rural).
     line_change_o = models.BooleanField(default=False)
     line_change_w = models.BooleanField(default=False)
+    # Of average living standard and living from agriculture, forestry, fishery or salt-making, by the status's
+    # review (form 1's average-living column).
+    average_farming_o = models.BooleanField(default=False)
+    average_farming_w = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = gettext_lazy("số liệu hộ theo năm")
@@ -1150,9 +1178,12 @@ class StatusCount(models.Model):
     reviewed = models.IntegerField(default=0)
     nwc = models.IntegerField(default=0)
     merit = models.IntegerField(default=0)
+    # Average-living households of agriculture, forestry, fishery and salt-making, and their persons.
+    farm = models.IntegerField(default=0)
+    farm_p = models.IntegerField(default=0)
 
     KEY = STATUS_COUNT_KEY
-    MEASURES = ("n", "p", "pp", "gain", "loss", "reviewed", "nwc", "merit")
+    MEASURES = ("n", "p", "pp", "gain", "loss", "reviewed", "nwc", "merit", "farm", "farm_p")
 
     class Meta:
         verbose_name = gettext_lazy("số liệu tổng hợp theo năm")

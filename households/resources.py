@@ -12,7 +12,7 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from .excel_io import as_text, citizen_id_text, header_key, is_blank, parse_birth
-from .models import EthnicGroup, Relation, Sex
+from .models import EthnicGroup, Livelihood, Relation, Sex
 from .text import fold
 
 
@@ -59,6 +59,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("ethnic_group", "Dân tộc", ("dan toc",), width=14, help="Chọn trong danh sách 54 dân tộc."),
     Column("relation", "Quan hệ với chủ hộ", ("quan he voi chu ho", "quan he voi ch", "quan he"), width=16,
            help="Chủ hộ, Vợ/chồng, Con, Bố/mẹ, … Mỗi hộ có một chủ hộ."),
+    # A household's value kept last: the templates the communes filled before it came keep their columns.
+    Column("livelihood", "Nghề nghiệp chính", ("nghe nghiep chinh cua ho", "nghe nghiep chinh", "nghe nghiep", "nganh nghe",
+                                             "sinh ke chinh"), household=True, width=18,
+           help="Không bắt buộc: Nông nghiệp, Lâm nghiệp, Ngư nghiệp, Diêm nghiệp hoặc Phi nông nghiệp (chọn trong danh sách)."),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 # Columns of other workbooks that are recognised and deliberately not imported.
@@ -206,6 +210,7 @@ class HouseholdMemberResource(resources.Resource):
     village = fields.Field(attribute="household__village__name", column_name="Thôn, tổ dân phố", widget=TextWidget())
     address = fields.Field(attribute="household__address", column_name="Địa chỉ", widget=TextWidget())
     phone = fields.Field(attribute="household__phone", column_name="Điện thoại", widget=TextWidget())
+    livelihood = fields.Field(attribute="household__livelihood", column_name="Nghề nghiệp chính", widget=TextWidget())
     full_name = fields.Field(attribute="full_name", column_name="Họ và tên", widget=TextWidget())
     sex = fields.Field(attribute="sex", column_name="Giới tính", widget=SEX_WIDGET)
     birth = fields.Field(attribute="birth_date", column_name="Ngày sinh", widget=BirthWidget())
@@ -227,6 +232,20 @@ def relation_labels() -> list[str]:
 
 def sex_labels() -> list[str]:
     return [label for _, label in Sex.choices]
+
+
+def livelihood_labels() -> list[str]:
+    return [label for _, label in Livelihood.choices]
+
+
+def livelihood_code(text: str) -> str | None:
+    """A livelihood typed in a workbook (its label, the label without its bracket — "Phi nông nghiệp" —, or its
+    code) → its code; None if it is none of them."""
+    key = header_key(text)
+    for code, label in Livelihood.choices:
+        if key in (code, header_key(label), header_key(label.split("(")[0])):
+            return code
+    return None
 
 
 # --- the annual review workbook (one row per household, one year) ----------------------------------------------

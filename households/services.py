@@ -26,6 +26,7 @@ from .models import (
     EthnicGroup,
     Household,
     Level,
+    Livelihood,
     MeetingOutcome,
     Member,
     MemberChange,
@@ -113,9 +114,11 @@ def household_save(
         household = locked
     else:
         household = Household()
-    for field in ("code", "commune", "village", "address", "phone", "status"):
+    for field in ("code", "commune", "village", "address", "phone", "livelihood", "status"):
         if field in data:
             setattr(household, field, data[field])
+    if household.livelihood not in ("", *Livelihood.values):
+        raise ValidationError({"livelihood": "Nghề nghiệp chính không hợp lệ."})
     if not household.code or not str(household.code).strip():
         raise ValidationError({"code": "Chưa nhập mã hộ."})
     household.code = str(household.code).strip()
@@ -535,6 +538,7 @@ def _review_build(
     needs: Iterable[Any] | None = None,
     no_working_capacity: bool | None = None,
     person_of_merit: bool | None = None,
+    livelihood: str | None = None,
     notes: str | None = None,
     kind: str | None = None,
     version: int | None = None,
@@ -630,6 +634,13 @@ def _review_build(
         review.no_working_capacity = bool(no_working_capacity)
     if person_of_merit is not None:
         review.person_of_merit = bool(person_of_merit)
+    # The household's livelihood on the day: as entered, else the registry's (a new review) or the one kept.
+    if livelihood is not None:
+        if livelihood not in ("", *Livelihood.values):
+            raise ValidationError({"livelihood": "Nghề nghiệp chính không hợp lệ."})
+        review.livelihood = livelihood
+    elif creating or not review.livelihood:
+        review.livelihood = household.livelihood
     if notes is not None:
         review.notes = nfc_line(notes) if "\n" not in notes else notes.strip()
     review.round = reads.round_for(commune, review_date)
@@ -713,7 +724,8 @@ def review_save(*, household: Household, year: int, **entered: Any) -> AnnualRev
     """Create or update a household's review of `year`; classification and change are computed, never typed.
 
     Arguments (keyword): user, review_date, income_total_12m, income_per_capita_month, member_count, facts,
-    deprivations, override_reasons, causes, needs, no_working_capacity, person_of_merit, notes, kind, version.
+    deprivations, override_reasons, causes, needs, no_working_capacity, person_of_merit, livelihood (default: the
+    household's), notes, kind, version.
 
     - The standard is the one whose review years include `year`; the commune, village, area (which income line)
       and ethnic-minority flag are those on the review date (`household_place_on`).

@@ -226,7 +226,7 @@ def household_edit(request, code: str | None = None):
                 for f in formset.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
-            data = {k: form.cleaned_data[k] for k in ("code", "commune", "village", "address", "phone")}
+            data = {k: form.cleaned_data[k] for k in ("code", "commune", "village", "address", "phone", "livelihood")}
             try:
                 with transaction.atomic():
                     saved = services.household_save(

@@ -75,7 +75,7 @@ def status_cube(
         r["commune_id"], r["prev_commune_id"] = r.pop("commune") or None, r.pop("prev_commune") or None
         if by == "village":
             r["village_id"], r["prev_village_id"] = r.pop("village") or None, r.pop("prev_village") or None
-        r["nwc"], r["merit"] = r["nwc"] or 0, r["merit"] or 0
+        r["nwc"], r["merit"], r["farm"], r["farm_p"] = r["nwc"] or 0, r["merit"] or 0, r["farm"] or 0, r["farm_p"] or 0
         out.append(r)
     return out
 
@@ -86,7 +86,7 @@ def _blank() -> dict[str, Any]:
         "poor": 0, "near_poor": 0, "poor_persons": 0, "near_poor_persons": 0,
         "poor_without_working_capacity": 0, "poor_with_person_of_merit": 0,
         "near_poor_without_working_capacity": 0, "near_poor_with_person_of_merit": 0,
-        "line_change": 0, "stayed_poor": 0, "stayed_near_poor": 0,
+        "line_change": 0, "stayed_poor": 0, "stayed_near_poor": 0, "average_farming": 0, "average_farming_persons": 0,
         **{f"ch_{c.value}": 0 for c in Change},
     }
     for table, columns in (("poor", POOR_COLUMNS), ("near_poor", NEAR_COLUMNS)):
@@ -173,6 +173,8 @@ def tally(
             b["households"] += n
             b["persons"] += p
             b["reviewed"] += r["reviewed"]
+            b["average_farming"] += r["farm"] or 0
+            b["average_farming_persons"] += r["farm_p"] or 0
             if r["change"]:
                 b[f"ch_{r['change']}"] += n
             if status in (POOR, NEAR):

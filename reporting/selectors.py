@@ -277,6 +277,11 @@ def _summary_row(block: dict[str, Any], em: dict[str, Any] | None = None) -> dic
         "near_poor_rate": rate(block["near_poor"], block["households"]),
         "poor_persons_rate": rate(block["poor_persons"], block["persons"]),
         "near_poor_persons_rate": rate(block["near_poor_persons"], block["persons"]),
+        # Average-living households of agriculture, forestry, fishery and salt-making (form 1).
+        "average_farming": block["average_farming"],
+        "average_farming_persons": block["average_farming_persons"],
+        "average_farming_rate": rate(block["average_farming"], block["households"]),
+        "average_farming_persons_rate": rate(block["average_farming_persons"], block["persons"]),
         "escaped_poverty": poor_m["escaped_to_near_poor"] + poor_m["escaped_above_near_poor"],
         "escaped_near_poverty": near_m["escaped"],
         "newly_poor": poor_m["newly_poor"],
@@ -565,8 +570,8 @@ def poverty_summary(
 
     {"year", "basis", "households" (= "resident_households"), "persons" (= "resident_persons"),
      "reviewed_households", "poor", "near_poor", "poor_persons", "near_poor_persons", "poor_rate", "near_poor_rate",
-     "poor_persons_rate", "near_poor_persons_rate", "escaped_poverty", "escaped_near_poverty", "newly_poor",
-     "fell_back_poor", "start_households", "start_poor", "start_near_poor", "start_poor_rate",
+     "poor_persons_rate", "near_poor_persons_rate", "average_farming", "average_farming_persons", "average_farming_rate",
+     "average_farming_persons_rate", "escaped_poverty", "escaped_near_poverty", "newly_poor", "fell_back_poor", "start_households", "start_poor", "start_near_poor", "start_poor_rate",
      "start_near_poor_rate", the four groups (`GROUP_KEYS`), "ethnic_minority": {the same, ethnic-minority
      households only}}
     """

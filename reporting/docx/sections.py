@@ -161,6 +161,11 @@ def section_targets(doc: Any, ctx: ReportContext, fig: Figures, width_mm: float)
         f"người có công với cách mạng, {_count(g['poor_em'])} là hộ dân tộc thiểu số; trong số hộ cận nghèo: "
         f"{_count(g['near_no_labour'])} không có khả năng lao động, {_count(g['near_merit'])} có người có công."
     ))
+    W.para(doc, (
+        f"đ) Hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống trung bình: "
+        f"{_count(y.get('average_farming'))}, chiếm {T.percent(y.get('average_farming_rate'))} tổng số hộ dân cư, với "
+        f"{_count(y.get('average_farming_persons'), 'nhân khẩu')}."
+    ))
     if is_period(ctx):
         _period_sentence(doc, ctx, fig)
     line_change = fig.movements["poor"][1]

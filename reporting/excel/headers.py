@@ -66,6 +66,7 @@ def results_spec(ctx: Any) -> SheetSpec:
     year's movement) and by person, count and rate. A column is one `Column` here and one key of the sheet's row
     (`sheets/results.py`); the column numbers of the rate formulas follow the columns they name."""
     p, n = "Hộ nghèo", "Hộ cận nghèo"
+    a = "Hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống trung bình"
     return SheetSpec(
         name="01. Kết quả rà soát",
         form="Biểu số 01",
@@ -93,6 +94,10 @@ def results_spec(ctx: Any) -> SheetSpec:
             Column("near_rate", "Tỷ lệ cuối năm (%)", group=n, fmt="pct", number="{self} = {near_end}/{households} × 100"),
             Column("near_persons", "Nhân khẩu cuối năm", group=n),
             Column("near_persons_rate", "Tỷ lệ nhân khẩu (%)", group=n, fmt="pct", number="{self} = {near_persons}/{persons} × 100"),
+            Column("farm_end", "Số hộ", group=a),
+            Column("farm_rate", "Tỷ lệ (%)", group=a, fmt="pct", number="{self} = {farm_end}/{households} × 100"),
+            Column("farm_persons", "Nhân khẩu", group=a),
+            Column("farm_persons_rate", "Tỷ lệ nhân khẩu (%)", group=a, fmt="pct", number="{self} = {farm_persons}/{persons} × 100"),
         ],
     )
 
@@ -102,7 +107,8 @@ RESULTS_FOOTNOTE = (
     "hoặc vượt chuẩn cận nghèo. Tái nghèo: hộ đã từng thoát nghèo nay nghèo lại. Phát sinh mới: hộ chưa từng nghèo nay "
     "là hộ nghèo. Đầy đủ các cột tăng, giảm (hộ cận nghèo thành hộ nghèo, tách hộ, chuyển đến, chuyển đi…): biểu 01a, 01b. "
     "Nhân khẩu: thành viên của hộ ngày 31/12 theo sổ hộ (hộ chưa ghi thành viên: số nhân khẩu của lần rà soát gần "
-    "nhất); tỷ lệ nhân khẩu = nhân khẩu của nhóm ÷ tổng số nhân khẩu × 100."
+    "nhất); tỷ lệ nhân khẩu = nhân khẩu của nhóm ÷ tổng số nhân khẩu × 100. Hộ có mức sống trung bình: thu nhập trên "
+    "chuẩn cận nghèo đến mức sống trung bình (Nghị định 07/2021/NĐ-CP, Điều 3), theo nghề nghiệp chính của hộ ghi khi rà soát."
 )
 
 # --- 01a, 01b. Movement of poor and near-poor households (DOMAIN.md §3, forms 2 and 3) ---------------------------

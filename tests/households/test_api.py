@@ -184,3 +184,19 @@ def test_household_list_query_count_does_not_grow_with_page_size(api, district_o
 def test_units_list_query_count_does_not_grow_with_page_size(api, district_officer):
     as_user(api, district_officer)
     assert _count_queries(api, "/api/v1/units/?page_size=5") == _count_queries(api, "/api/v1/units/?page_size=40")
+
+
+def test_the_main_livelihood_is_read_and_written_and_a_new_review_records_it(api, tantrao_officer, tantrao_household):
+    as_user(api, tantrao_officer)
+    url = f"/api/v1/households/{tantrao_household.code}/"
+    data = api.get(url).json()
+    assert data["livelihood"] == ""
+    bad = api.patch(url, {"livelihood": "trading", "version": data["version"]}, format="json")
+    assert bad.status_code == 400 and list(bad.json()) == ["livelihood"]
+    ok = api.patch(url, {"livelihood": "forestry", "version": data["version"]}, format="json")
+    assert ok.status_code == 200, ok.json()
+    assert Household.objects.get(pk=tantrao_household.pk).livelihood == "forestry"
+    review = api.post("/api/v1/reviews/", {"household": tantrao_household.code, "year": 2025, "review_date": "2025-10-01",
+                                           "income_per_capita_month": 2_100_000, "deprivations": []}, format="json")
+    assert review.status_code == 201, review.json()
+    assert review.json()["livelihood"] == "forestry"

@@ -26,13 +26,15 @@ def test_template_has_vietnamese_headers_drop_downs_and_instructions(client, tan
     assert "XÃ TÂN TRÀO" in sheet["A1"].value
     assert [c.value for c in sheet[4]] == ["Mã hộ *", "Thôn, tổ dân phố", "Địa chỉ", "Điện thoại", "Họ và tên *",
                                            "Giới tính", "Ngày sinh", "Số định danh cá nhân", "Dân tộc",
-                                           "Quan hệ với chủ hộ"]
+                                           "Quan hệ với chủ hộ", "Nghề nghiệp chính"]
     lists = {str(dv.sqref)[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert set(lists) == {"B", "F", "I", "J"}  # village, sex, ethnic group, relation
+    assert set(lists) == {"B", "F", "I", "J", "K"}  # village, sex, ethnic group, relation, livelihood
+    assert lists["K"] == "='Danh mục'!$F$2:$F$6"
     assert lists["I"] == "='Danh mục'!$A$2:$A$55"
     catalogue = wb["Danh mục"]
     assert len([c for c in catalogue["A"] if c.value]) == 55 and "Sán Chay" in [c.value for c in catalogue["A"]]
     assert {"Thôn Tân Lập", "Thôn Cầu Trâm"} <= {c.value for c in catalogue["D"]}
+    assert [c.value for c in catalogue["F"]][1:3] == ["Nông nghiệp", "Lâm nghiệp"]
     assert sheet["H5"].number_format == "@"  # citizen IDs keep their leading zeros
     assert "Chủ hộ" in wb["Hướng dẫn"]["A5"].value
 

@@ -273,3 +273,23 @@ def test_existing_members_are_matched_by_citizen_id_then_name(tantrao_officer, t
     plan = plan_of(tantrao_officer, tantrao, household_rows("TT-1"))
     assert [m.outcome for m in plan.households[0].members] == ["unchanged", "updated", "unchanged"]
     assert plan.households[0].members[1].changes == ["Sửa Hoàng Thị Mai: số định danh (trống) → 008180005678"]
+
+
+def test_the_main_livelihood_is_a_household_column_read_from_its_label(tantrao_officer, tantrao, tan_lap):
+    from households.models import Livelihood
+    from tests.io.conftest import HEADERS
+
+    headers = [*HEADERS, "Nghề nghiệp chính"]
+    farm = [row + [value] for row, value in zip(household_rows("TT-1"), ["Lâm nghiệp", None, None])]
+    shop = [row + [value] for row, value in zip(household_rows("TT-2", ids=("008078009991", "008180009992")),
+                                                 ["Phi nông nghiệp", None, None])]
+    commit(tantrao_officer, tantrao, farm + shop, headers=headers)
+    assert dict(Household.objects.values_list("code", "livelihood")) == {"TT-1": Livelihood.FORESTRY, "TT-2": Livelihood.OTHER}
+    # A label not in the list names its row, column and the list; nothing is written.
+    wrong = [row + [value] for row, value in zip(household_rows("TT-3", ids=("008078007771", "008180007772")), ["Buôn bán", None, None])]
+    plan = plan_of(tantrao_officer, tantrao, farm + wrong, headers=headers)
+    assert "“Buôn bán” không có trong danh sách nghề nghiệp chính (Nông nghiệp, Lâm nghiệp" in problems(plan)[(5, "Nghề nghiệp chính")]
+    # An update says what changes.
+    farm[0][-1] = "Nông nghiệp"
+    plan = plan_of(tantrao_officer, tantrao, farm, headers=headers)
+    assert "nghề nghiệp chính “Lâm nghiệp” → “Nông nghiệp”" in plan.households[0].changes[0]

@@ -256,8 +256,17 @@ def test_movement_forms_households_and_persons_rows(two_communes, tmp_path):
 
 
 def test_the_body_states_the_figures_in_sentences_and_a_table(two_communes, tmp_path):
+    from households.household_years import household_years_refresh
+    from households.models import AnnualReview, Livelihood
+
+    # H (Minh Thanh, 4 persons) lives from farming at an average living standard: 1 of 8 households, 4 of 32 persons.
+    AnnualReview.objects.filter(household=two_communes["H"], year=2025).update(
+        classification=Classification.AVERAGE, livelihood=Livelihood.AGRICULTURE)
+    household_years_refresh(household_ids=[two_communes["H"].pk])
     doc = Document(build(tmp_path, make_context()))
     body = [p.text for p in doc.paragraphs]
+    farming = next(t for t in body if t.startswith("đ) Hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống trung bình"))
+    assert farming.endswith(": 1 hộ, chiếm 12,50% tổng số hộ dân cư, với 4 nhân khẩu.")
     assert "Tổng số hộ dân cư trên" in body[body.index("1. Kết quả rà soát hộ nghèo, hộ cận nghèo") + 1]
     poor = next(t for t in body if t.startswith("a) Hộ nghèo:"))
     assert "đầu năm 2 hộ; cuối năm 4 hộ, chiếm 50,00% tổng số hộ dân cư, với 16 nhân khẩu (50,00% tổng số nhân khẩu)" in poor

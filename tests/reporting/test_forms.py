@@ -29,7 +29,9 @@ import pytest
 from openpyxl import load_workbook
 
 from households.household_years import household_years_refresh
-from households.models import AdministrativeUnit, Area, Change, Classification, EthnicGroup, Member, MemberChange, Relation, ReviewState, Sex
+from households.models import (
+    AdministrativeUnit, AnnualReview, Area, Change, Classification, EthnicGroup, Livelihood, Member, MemberChange, Relation, ReviewState, Sex,
+)
 from households.structure import program_area
 from reporting import selectors, services
 from reporting.excel import headers as H
@@ -423,7 +425,7 @@ def test_a3_above_twelve_columns_a4_otherwise(district):
         assert ws.page_setup.orientation == "landscape", ws.title
         assert int(ws.page_setup.paperSize) == (8 if width > 12 else 9), (ws.title, width)
         seen[ws.title] = width
-    assert seen["01. Kết quả rà soát"] == 21 and seen["03. Thiếu hụt"] == 16  # A3
+    assert seen["01. Kết quả rà soát"] == 25 and seen["03. Thiếu hụt"] == 16  # A3
     assert seen["01a. Biến động hộ nghèo"] == 12 and seen["03a. Thiếu hụt của trẻ em"] == 10  # A4
     assert seen["02a. Theo dân tộc"] == 8
 
@@ -447,3 +449,45 @@ def test_every_new_sheet_keeps_the_header_block_the_three_header_rows_and_the_si
     assert wb["02a. Theo dân tộc"]["A4"].value == "HỘ DÂN CƯ, HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC NĂM 2025 (DỰ THẢO)"
     assert wb.sheetnames.index("02a. Theo dân tộc") == wb.sheetnames.index("02. Hộ DTTS") + 1
     assert wb.sheetnames.index("03a. Thiếu hụt của trẻ em") == wb.sheetnames.index("03. Thiếu hụt") + 1
+
+
+def test_the_average_living_farming_households_and_their_persons(district):
+    """Form 01's last group: households of average living standard that live from agriculture, forestry, fishery or
+    salt-making (the review's livelihood), and their persons, over all resident households and persons."""
+    tt, mt = district["tt"], district["mt"]
+    village = district["villages"][0]
+    added = []
+
+    def average(commune, livelihood, names, state=ReviewState.CONFIRMED):
+        review = make_review(commune=commune, village=village if commune == tt else None, classification=Classification.AVERAGE,
+                             state=state)
+        AnnualReview.objects.filter(pk=review.pk).update(livelihood=livelihood)
+        for i, name in enumerate(names):
+            add_member(review.household, name, born=1970 + i, relation=HEAD if i == 0 else CHILD, ethnic="01")
+        added.append(review.household)
+
+    average(tt, Livelihood.AGRICULTURE, ["Lê Văn Cường", "Lê Thị Hạnh", "Lê Văn Đạt"])  # counts: 1 household, 3 persons
+    average(tt, Livelihood.OTHER, ["Phan Văn Tú", "Phan Thị Yến"])  # average, but a trader: not in the column
+    average(mt, Livelihood.FORESTRY, ["Lý Thị Lan"], state=ReviewState.POSTED)  # not yet recognised: not official
+    AnnualReview.objects.filter(household=district["households"]["R4"]).update(livelihood=Livelihood.AGRICULTURE)  # above the line
+    household_years_refresh(household_ids=[hh.pk for hh in added] + [district["households"]["R4"].pk])
+
+    t = tables(make_report()["01. Kết quả rà soát"])[0]
+    a = "Hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống trung bình"
+    keys = ("Tổng số hộ dân cư", "Tổng số nhân khẩu", f"{a} / Số hộ", f"{a} / Tỷ lệ (%)", f"{a} / Nhân khẩu", f"{a} / Tỷ lệ nhân khẩu (%)")
+    expected = {
+        # households, persons, average-living farming households, rate, their persons, rate
+        H.TOTAL: (12, 31, 1, 8.33, 3, 9.68),
+        H.URBAN: (3, 9, 0, 0.0, 0, 0.0),
+        H.RURAL: (9, 22, 1, 11.11, 3, 13.64),
+        "Xã Tân Trào": (6, 18, 1, 16.67, 3, 16.67),
+        "Xã Minh Thanh": (3, 4, 0, 0.0, 0, 0.0),
+    }
+    for name, values in expected.items():
+        row = t.row(name)
+        assert tuple(row[t[k]] for k in keys) == values, name
+    assert t.numbers[t[f"{a} / Tỷ lệ (%)"] - 1] == "21 = 20/1 × 100"
+    assert t.numbers[t[f"{a} / Tỷ lệ nhân khẩu (%)"] - 1] == "23 = 22/2 × 100"
+    # The working figures count the posted household too.
+    working = selectors.poverty_summary(year=2025, basis="working")
+    assert (working["average_farming"], working["average_farming_persons"]) == (2, 4)

@@ -1,5 +1,6 @@
 """01. Review results by commune (or village): households and persons; poor and near-poor households at the start of
-the year, escaped, fell back, newly poor, at the end, rates; their persons and the rate over persons; the total, then
+the year, escaped, fell back, newly poor, at the end, rates; their persons and the rate over persons; the average-living
+households of agriculture, forestry, fishery and salt-making with their persons and rates; the total, then
 the urban and the rural communes each under their subtotal (`_grouping`)."""
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ._grouping import add_up, table_rows
 # The counts of a row (what a subtotal adds up); every rate is computed again from them (`_rates`).
 COUNTS = (
     "households", "persons", "poor_start", "poor_escaped", "poor_fell_back", "poor_new", "poor_end", "poor_persons",
-    "near_start", "near_escaped", "near_fell_back", "near_new", "near_end", "near_persons", "_prev_households", "_prev_poor",
+    "near_start", "near_escaped", "near_fell_back", "near_new", "near_end", "near_persons", "farm_end", "farm_persons",
+    "_prev_households", "_prev_poor",
 )
 
 
@@ -39,6 +41,8 @@ def _row(name: str, summary: dict[str, Any] | None, move: dict[str, Any] | None,
         "near_new": near.get("newly_near_poor", 0),
         "near_end": s.get("near_poor", 0),
         "near_persons": s.get("near_poor_persons", 0),
+        "farm_end": s.get("average_farming", 0),
+        "farm_persons": s.get("average_farming_persons", 0),
         "_prev_households": prev.get("households", 0),
         "_prev_poor": prev.get("poor", 0),
     }
@@ -51,6 +55,8 @@ def _rates(row: dict[str, Any]) -> dict[str, Any]:
     row["near_rate"] = selectors.rate(row["near_end"], row["households"])
     row["poor_persons_rate"] = selectors.rate(row["poor_persons"], row["persons"])
     row["near_persons_rate"] = selectors.rate(row["near_persons"], row["persons"])
+    row["farm_rate"] = selectors.rate(row["farm_end"], row["households"])
+    row["farm_persons_rate"] = selectors.rate(row["farm_persons"], row["persons"])
     before = selectors.rate(row["_prev_poor"], row["_prev_households"])
     row["poor_reduction"] = selectors.points(row["poor_rate"], before) if before is not None and row["households"] else None
     return row
