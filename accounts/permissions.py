@@ -29,3 +29,13 @@ def role_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def local_next(request, default: str) -> str:
+    """The `next` address a form posted, if it stays on this site (no `https://evil.example`); else `default`."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default

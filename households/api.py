@@ -41,6 +41,7 @@ from .models import (
     Sex,
     SupportNeed,
 )
+from .selectors import household_search
 from .text import fold
 from .village_names import VillageNames
 
@@ -308,9 +309,7 @@ class HouseholdViewSet(
         qs = super().get_queryset()
         search = self.request.query_params.get("search", "").strip()
         if search:
-            key = fold(search)
-            ids = Member.objects.filter(Q(search_key__contains=key) | Q(citizen_id=search)).values("household_id")
-            qs = qs.filter(Q(search_key__contains=key) | Q(pk__in=ids))
+            qs = qs.filter(household_search(search, user=self.request.user))
         return qs
 
     def _check_write(self):

@@ -757,7 +757,7 @@ def build_events(*, rng: random.Random, year: int, today: dt.date, people: list[
                                           member_reason=MemberChange.DEATH))
             p["resident"] = False
         summary.by_kind[kind] = summary.by_kind.get(kind, 0) + 1
-    written = events.household_events_apply(plans)
+    written = events.household_events_apply(plans, history=False)  # seeded data keeps no history rows
     # The split-off households got their ids in the batch: the new people take them in order.
     children = iter(e.other_household_id for e in written if e.kind == EventKind.SPLIT)
     for person in new_people:
@@ -777,12 +777,15 @@ def _arrivals(*, rng: random.Random, year: int, today: dt.date, villages: list[A
     follows in the year's batch): (household, village, minority, size) for each day."""
     groups = {g.code: g for g in EthnicGroup.objects.all()}
     out: list[tuple[Household, AdministrativeUnit, bool, list[dict]]] = []
+    current: dict[int, AdministrativeUnit | None] = {}  # each old commune's unit today
     for day in days:
         village = rng.choice(villages)
         commune = village.commune_on(day) or village.parent
+        if village.parent_id not in current:
+            current[village.parent_id] = village.commune_on(today)
         ethnic = _weighted(rng, ETHNIC_MIX_DIFFICULT if village.parent.extremely_difficult else ETHNIC_MIX)
         members = _household_members(rng, day, rng.choice(SURNAMES.get(ethnic, SURNAMES["01"])), ethnic)
-        hh = Household(code=f"{village.code}-{next_no[0]:06d}", commune=village.commune_on(today) or commune, village=village,
+        hh = Household(code=f"{village.code}-{next_no[0]:06d}", commune=current[village.parent_id] or commune, village=village,
                        address=f"{village.name}, {commune.name}", head_name=members[0]["full_name"],
                        livelihood=_livelihood(rng, village.parent))
         next_no[0] += 1

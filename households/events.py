@@ -184,11 +184,12 @@ def _split_place(plan: EventPlan, today: dt.date, writes: _Writes) -> tuple[Admi
 
 
 @transaction.atomic
-def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None) -> list[HouseholdEvent]:
+def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None, history: bool = True) -> list[HouseholdEvent]:
     """Write checked events, one per household, with all they imply: the event, the places (`HouseholdPlacement`),
     the members' dates and moves, the household's residence, status and version (kept in the history under `user`)
     and the year rows of the figures. The services below check an officer's entry and write it here; the demo and
-    loads of a registry's past write thousands in one call, a few statements a table."""
+    loads of a registry's past write thousands in one call, a few statements a table (`history=False`: no history
+    rows, as for the rest of seeded data)."""
     if not plans:
         return []
     user = _user(user)
@@ -221,7 +222,7 @@ def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None) -> l
             child.fill_search_key()
             children[plan.household.pk] = child
     if children:
-        bulk_create_with_history(list(children.values()), Household, batch_size=500, default_user=user)
+        _create(list(children.values()), Household, user=user, history=history)
 
     for plan in plans:
         hh, date, reason = plan.household, plan.date, plan.reason
@@ -276,16 +277,16 @@ def household_events_apply(plans: Sequence[EventPlan], *, user: Any = None) -> l
     HouseholdPlacement.objects.filter(pk__in=writes.places_dropped).delete()
     update_rows(HouseholdPlacement, writes.places_closed, ["valid_to"])
     HouseholdPlacement.objects.bulk_create(writes.places_new, batch_size=500)
-    created = bulk_create_with_history(writes.events, HouseholdEvent, batch_size=500, default_user=user)
+    created = _create(writes.events, HouseholdEvent, user=user, history=history)
     # A person's old membership closes before the new one opens (a citizen ID is unique among current members).
-    _update_with_history(writes.members_left, Member, ["left_on", "left_reason"], user=user)
-    bulk_create_with_history(writes.members_new, Member, batch_size=500, default_user=user)
+    _update(writes.members_left, Member, ["left_on", "left_reason"], user=user, history=history)
+    _create(writes.members_new, Member, user=user, history=history)
     now = timezone.now()
     for hh in writes.households.values():
         hh.version += 1
         hh.updated_at = now
         hh.fill_search_key()
-    _update_with_history(list(writes.households.values()), Household, HOUSEHOLD_FIELDS, user=user)
+    _update(list(writes.households.values()), Household, HOUSEHOLD_FIELDS, user=user, history=history)
     # The new households' rows come with their parents' (a split-off follows its parent).
     household_years_refresh(household_ids=list(writes.households))
     return created
@@ -297,9 +298,16 @@ def _check_reviews_before(household: Household, date: dt.date) -> None:
         raise ValidationError({"date": f"Hộ {household.code} đã có kết quả rà soát ngày {early.review_date:%d/%m/%Y}, trước ngày chuyển đến."})
 
 
-def _update_with_history(objs: list, model: type, fields: list[str], *, user: Any) -> None:
+def _create(objs: list, model: type, *, user: Any, history: bool) -> list:
+    if history:
+        return bulk_create_with_history(objs, model, batch_size=500, default_user=user)
+    return model._base_manager.bulk_create(objs, batch_size=500)
+
+
+def _update(objs: list, model: type, fields: list[str], *, user: Any, history: bool) -> None:
     update_rows(model, objs, fields)
-    model.history.bulk_history_create(objs, batch_size=500, update=True, default_user=user)
+    if history:
+        model.history.bulk_history_create(objs, batch_size=500, update=True, default_user=user)
 
 
 def _apply_one(plan: EventPlan, user: Any) -> HouseholdEvent:

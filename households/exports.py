@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .excel_io import TextCleaner, clean_grid, load_sheets
 from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation, Sex
+from .xlsx import new_workbook
 from .resources import COLUMNS, ERROR_HEADER, livelihood_labels, relation_labels, sex_labels
 from .village_names import VillageNames, commune_year_day, village_labels
 
@@ -158,8 +159,6 @@ def households_template(*, communes: list[AdministrativeUnit]) -> bytes:
 def errors_workbook(*, data: bytes, filename: str, preview: dict[str, Any]) -> bytes:
     """The uploaded sheet as it was read (legacy text already in Unicode), with the cells in error in red,
     each error in a comment and in a last column "Lỗi cần sửa", and a sheet listing every error."""
-    import xlsxwriter
-
     sheets = load_sheets(data, filename)
     sheet = next((s for s in sheets if s.name == preview.get("sheet")), sheets[0])
     rows, _ = clean_grid(sheet.rows, TextCleaner())
@@ -169,7 +168,7 @@ def errors_workbook(*, data: bytes, filename: str, preview: dict[str, Any]) -> b
     for problem in preview.get("problems", []):
         by_row.setdefault(problem["row"], []).append(problem)
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    wb = new_workbook(out, in_memory=True)
     ws = wb.add_worksheet(sheet.name[:31] or "Nhân khẩu")
     bad = wb.add_format({"bg_color": "#F8CBAD", "border": 1, "border_color": "#C00000"})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
@@ -223,11 +222,7 @@ def _export_path() -> Path:
 
 
 def _writer(path: Path, title: str, headers: list[str], widths: list[int], subtitle: str):
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_urls": False, "strings_to_formulas": False,
-                                         "tmpdir": str(path.parent)})
+    wb = new_workbook(str(path), constant_memory=True, tmpdir=str(path.parent))
     ws = wb.add_worksheet("Danh sách")
     ws.write(0, 0, title, wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"}))
     ws.write(1, 0, subtitle, wb.add_format({"italic": True}))
@@ -384,8 +379,6 @@ def reviews_template(*, commune: AdministrativeUnit, year: int) -> Path:
     (code, head's name and village for reference, the current values where a review exists), Vietnamese headers,
     drop-downs (Có/Không for each indicator of the year's standard, causes and needs from their configured lists),
     an instructions sheet. Written in constant memory to a temporary file (a commune may have 10,000 households)."""
-    import xlsxwriter
-
     from . import poverty
     from .models import AnnualReview, Indicator, PovertyCause, ReviewState, SupportNeed
     from .resources import (
@@ -437,9 +430,7 @@ def reviews_template(*, commune: AdministrativeUnit, year: int) -> Path:
             by_id[rid]["needs"].append(name)
 
     path = _export_path()
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_urls": False, "strings_to_formulas": False,
-                                         "tmpdir": str(path.parent)})
+    wb = new_workbook(str(path), constant_memory=True, tmpdir=str(path.parent))
     ws = wb.add_worksheet("Kết quả rà soát")
     guide = wb.add_worksheet("Hướng dẫn")
     lists = wb.add_worksheet("Danh mục")

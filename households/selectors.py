@@ -19,6 +19,7 @@ from .models import (
     HouseholdStatus,
     HouseholdYear,
     Level,
+    Member,
     ReviewApplication,
     ReviewState,
 )
@@ -61,15 +62,26 @@ def communes_in_force(*, on: dt.date | None = None) -> QuerySet[AdministrativeUn
     return AdministrativeUnit.objects.in_force(on).filter(level=Level.COMMUNE).order_by("name")
 
 
-def households_list(*, qs: QuerySet[Household], search: str = "", commune: str = "", village: str = "") -> QuerySet[Household]:
-    """Filter a (scoped) household queryset by commune code, village code and a diacritics-blind search."""
+def household_search(search: str, *, user=None) -> Q:
+    """The households a search finds: by code, head, address or a member's name (diacritics-blind), and by a
+    member's full citizen ID only for a `user` whose role sees personal data — a masked role, shown the last four
+    digits, sex and birth date, could otherwise recover any ID in a hundred guesses."""
+    key = fold(search)
+    members = Q(search_key__contains=key)
+    number = search.strip()
+    if getattr(user, "sees_personal_data", False) and number.isdigit():
+        members |= Q(citizen_id=number)
+    return Q(search_key__contains=key) | Q(pk__in=Member.objects.filter(members).values("household_id"))
+
+
+def households_list(*, qs: QuerySet[Household], search: str = "", commune: str = "", village: str = "", user=None) -> QuerySet[Household]:
+    """Filter a (scoped) household queryset by commune code, village code and a search (`household_search`)."""
     if commune:
         qs = qs.filter(commune__code=commune)
     if village:
         qs = qs.filter(village__code=village)
     if search:
-        key = fold(search)
-        qs = qs.filter(Q(search_key__contains=key) | Q(members__search_key__contains=key) | Q(members__citizen_id=search.strip())).distinct()
+        qs = qs.filter(household_search(search, user=user))
     return qs.select_related("commune", "village").annotate(member_count=Count("members", distinct=True))
 
 

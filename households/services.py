@@ -65,17 +65,21 @@ def stale_version_error(*, obj: Any, noun: str) -> StaleVersion:
     )
 
 
+CITIZEN_ID_TAKEN = (
+    "Số định danh {value} đã có trong sổ hộ, là của một nhân khẩu khác. Kiểm tra lại số; nếu đúng là người này đã "
+    "chuyển đến từ hộ khác, ghi việc rời hộ ở hộ cũ trước (cán bộ huyện tra được số đang ở hộ nào)."
+)
+
+
 def _check_citizen_id(value: str | None, *, member_pk: int | None, field: str) -> str | None:
     if value in (None, ""):
         return None
     value = str(value).strip().replace(" ", "")
     if not CITIZEN_ID_RE.match(value):
         raise ValidationError({field: "Số định danh cá nhân phải gồm đúng 12 chữ số."})
-    clash = Member.objects.filter(citizen_id=value).exclude(pk=member_pk).select_related("household").first()
-    if clash:
-        raise ValidationError(
-            {field: f"Số định danh {value} đã có trong hộ {clash.household.code} ({clash.full_name})."}
-        )
+    if Member.objects.filter(citizen_id=value).exclude(pk=member_pk).exists():
+        # Not which household nor whose: the person may live in a commune the officer does not see.
+        raise ValidationError({field: CITIZEN_ID_TAKEN.format(value=value)})
     return value
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import local_next, role_required
 from accounts.scoping import commune_ids, scope
 
 from . import events, selectors, services
@@ -105,6 +105,7 @@ def household_list(request):
         search=request.GET.get("q", ""),
         commune=request.GET.get("commune", ""),
         village=request.GET.get("village", ""),
+        user=user,
     ).order_by("commune__name", "village__name", "code")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = with_village_labels(page.object_list)
@@ -835,4 +836,4 @@ def check_resolve(request, pk: int):
                 messages.success(request, gettext("Đã ghi kết quả xử lý cảnh báo."))
         else:
             messages.error(request, gettext("Ghi chú xử lý là bắt buộc."))
-    return redirect(request.POST.get("next") or f"{reverse('households:checks')}?year={flag.year}")
+    return redirect(local_next(request, f"{reverse('households:checks')}?year={flag.year}"))

@@ -286,6 +286,7 @@ def _filtered(request):
         search=request.GET.get("q", ""),
         commune=request.GET.get("commune", ""),
         village=request.GET.get("village", ""),
+        user=user,
     )
     filters = {k: request.GET[k] for k in ("q", "commune", "village") if request.GET.get(k)}
     return qs, filters

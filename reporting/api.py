@@ -62,7 +62,8 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.SlugRelatedField(slug_field="code", queryset=ReportKind.objects.filter(active=True), help_text="`annual`, `five_year` hoặc `ten_year`.")
-    year = serializers.IntegerField(help_text="Kỳ báo cáo (năm): năm của báo cáo năm; 2025 cho sơ kết; 2030 cho tổng kết.")
+    year = serializers.IntegerField(min_value=2000, max_value=2100,
+                                    help_text="Kỳ báo cáo (năm): năm của báo cáo năm; 2025 cho sơ kết; 2030 cho tổng kết.")
     unit = serializers.CharField(required=False, allow_blank=True, help_text="Mã đơn vị: mã huyện (mặc định, toàn địa bàn) hoặc mã xã.")
     variant = serializers.ChoiceField(choices=Variant.choices, default=Variant.DRAFT, help_text="`draft` dự thảo hoặc `final` chính thức.")
     edition = serializers.ChoiceField(

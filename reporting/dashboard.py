@@ -810,6 +810,8 @@ def workbook(table: Table, *, subtitle: str = "") -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from households.xlsx import keep_text
+
     wb = Workbook()
     ws = wb.active
     ws.title = table.key[:31]
@@ -841,5 +843,6 @@ def workbook(table: Table, *, subtitle: str = "") -> bytes:
         ws.append([])
         ws.append([table.note])
     out = io.BytesIO()
+    keep_text(wb)  # a unit or task name typed as "=…" stays text
     wb.save(out)
     return out.getvalue()

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.utils import translation
 from xlsxwriter.workbook import Workbook
 
+from households.xlsx import new_workbook
+
 from . import headers as H
 from .context import ReportContext
 from .layout import FONT, Formats
@@ -43,10 +45,7 @@ SUMMARY_SHEETS = [
 
 
 def open_workbook(path: Path, ctx: ReportContext) -> Workbook:
-    wb = Workbook(
-        str(path),
-        {"constant_memory": True, "default_format_properties": {"font_name": FONT, "font_size": 11}},
-    )
+    wb = new_workbook(str(path), constant_memory=True, default_format_properties={"font_name": FONT, "font_size": 11})
     wb.report_formats = Formats(wb)  # type: ignore[attr-defined]
     wb.set_properties(
         {

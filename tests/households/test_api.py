@@ -126,12 +126,14 @@ def test_commune_officer_cannot_create_in_another_commune(api, tantrao_officer):
     assert response.json()["commune"] == ["Bạn chỉ được ghi dữ liệu của xã mình."]
 
 
-def test_duplicate_citizen_id_is_refused_naming_the_other_household(api, tantrao_officer, tantrao_household):
-    as_user(api, tantrao_officer)
-    payload = {"code": "X3", "commune": "02545", "members": [{"full_name": "B", "sex": "male", "citizen_id": "008085001234", "relation": "head"}]}
+def test_duplicate_citizen_id_is_refused_without_naming_the_other_household(api, minhthanh_officer, tantrao_household):
+    """A Minh Thanh officer typing a Tân Trào person's number learns it is taken, not where or whose."""
+    as_user(api, minhthanh_officer)
+    payload = {"code": "X3", "commune": "02554", "members": [{"full_name": "B", "sex": "male", "citizen_id": "008085001234", "relation": "head"}]}
     response = api.post("/api/v1/households/", payload, format="json")
     assert response.status_code == 400
-    assert tantrao_household.code in str(response.json())
+    assert "đã có trong sổ hộ" in str(response.json())
+    assert tantrao_household.code not in str(response.json()) and "Ma Văn Thắng" not in str(response.json())
     assert not Household.objects.filter(code="X3").exists()
 
 
@@ -200,3 +202,21 @@ def test_the_main_livelihood_is_read_and_written_and_a_new_review_records_it(api
                                            "income_per_capita_month": 2_100_000, "deprivations": []}, format="json")
     assert review.status_code == 201, review.json()
     assert review.json()["livelihood"] == "forestry"
+
+
+def test_only_roles_that_see_personal_data_find_a_household_by_citizen_id(api, client, district_officer, bank_officer,
+                                                                          province_viewer, tantrao_household):
+    """An agency officer sees the last four digits, sex and birth date: searching by full ID would recover any
+    number in a hundred guesses, so the search by ID is for the roles that see it (names still search for all)."""
+    full = "008085001234"
+    as_user(api, district_officer)
+    assert [h["code"] for h in api.get(f"/api/v1/households/?search={full}").json()["results"]] == [tantrao_household.code]
+    client.force_login(district_officer)
+    assert tantrao_household.code in client.get(f"/households/?q={full}").content.decode()
+    for user in (bank_officer,):
+        as_user(api, user)
+        assert api.get(f"/api/v1/households/?search={full}").json()["results"] == []
+        assert [h["code"] for h in api.get("/api/v1/households/?search=Thắng").json()["results"]] == [tantrao_household.code]
+        client.force_login(user)
+        page = client.get(f"/households/?q={full}")
+        assert page.status_code == 200 and tantrao_household.code not in page.content.decode()

@@ -144,3 +144,16 @@ def test_the_checks_job_records_its_progress_and_result(district_officer, trungy
     checks_run_task.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and job.result[CheckKind.POOR_ABOVE_LINE] == 1
+
+
+def test_resolving_a_check_returns_only_to_a_page_of_this_site(client, district_officer, trungyen_household):
+    review = save(trungyen_household, 2024, day=on(2024))
+    AnnualReview.objects.filter(pk=review.pk).update(income_per_capita_month=1_600_000)
+    checks.check_flags_run(year=2024)
+    flag = CheckFlag.objects.get()
+    client.force_login(district_officer)
+    url = reverse("households:check_resolve", args=[flag.pk])
+    evil = client.post(url, {"note": "Đã kiểm tra", "next": "https://evil.example/steal"})
+    assert evil.status_code == 302 and evil["Location"] == reverse("households:checks") + "?year=2024"
+    own = client.post(url, {"note": "Đã kiểm tra", "next": "/checks/?year=2024&kind=rotation"})
+    assert own["Location"] == "/checks/?year=2024&kind=rotation"

@@ -174,3 +174,21 @@ def test_the_commit_reads_back_what_the_preview_parsed_and_survives_a_damaged_co
     kept.write_bytes(b"not a pickle")  # a damaged leftover is parsed again, never trusted
     client.post(reverse("households:import_confirm", args=[job.pk]))
     assert Household.objects.get(code="TT-1").members.count() == 3
+
+
+def test_a_formula_typed_in_an_upload_comes_back_as_text_in_the_errors_workbook(client, tantrao_officer, tan_lap):
+    """A cell typed `=HYPERLINK(...)` is a string in every workbook the system writes, never a live formula."""
+    client.force_login(tantrao_officer)
+    rows = household_rows("TT-1")
+    rows[1][6] = "123"  # an error, so the errors workbook is offered
+    book = read(workbook(rows))
+    cell = book.worksheets[0].cell(row=2, column=3)
+    cell.value, cell.data_type = '=HYPERLINK("http://evil.example/x","Bấm vào đây")', "s"  # typed as text ('=…)
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(client, out.getvalue())
+    job = Job.objects.get(kind=imports.JOB_KIND)
+    errors = read(client.get(reverse("households:import_errors", args=[job.pk])).content)
+    cell = errors.worksheets[0].cell(row=2, column=3)
+    assert cell.value == '=HYPERLINK("http://evil.example/x","Bấm vào đây")' and cell.data_type == "s"
+    assert not any(c.data_type == "f" for ws in errors.worksheets for row in ws.iter_rows() for c in row)

@@ -1,0 +1,33 @@
+"""Malformed requests get a 400 with a Vietnamese message, never a 500: a NUL character (`%00`) in any filter of a
+page or the API (PostgreSQL refuses NUL in text), a report year the calendar does not have."""
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+PAGES = ["/households/?q=%00", "/tasks/?q=a%00b", "/support/?q=%00", "/reports/?year=%00", "/checks/?kind=%00"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_nul_in_a_page_filter_is_a_400(client, district_officer, url):
+    client.force_login(district_officer)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.content.decode()
+
+
+def test_a_nul_in_an_api_filter_is_a_400(api, district_officer):
+    api.force_authenticate(district_officer)
+    response = api.get("/api/v1/targets/?unit=%00")
+    assert response.status_code == 400 and "ký tự không hợp lệ" in response.json()["detail"]
+
+
+def test_a_report_of_year_zero_is_a_field_error(api, district_officer):
+    api.force_authenticate(district_officer)
+    response = api.post("/api/v1/reports/", {"kind": "annual", "year": 0}, format="json")
+    assert response.status_code == 400 and "year" in response.json()
