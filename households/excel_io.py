@@ -84,6 +84,106 @@ def sniff(data: bytes, filename: str = "") -> str:
     raise WorkbookError("Tệp không phải bảng tính Excel. Hãy tải lên tệp .xlsx hoặc .xls (có thể tải mẫu ở trang này).")
 
 
+# --- limits: what a workbook may hold before any parser reads it ------------------------------------------
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a workbook may hold (settings `IMPORT_MAX_*`): the largest real file — the whole district's
+    registry, 50,000 households and 175,000 members in one sheet — with room to spare."""
+
+    rows: int = 250_000
+    columns: int = 200
+    cells: int = 5_000_000
+    uncompressed_mb: int = 300
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        from django.conf import settings
+
+        return cls(
+            rows=int(getattr(settings, "IMPORT_MAX_ROWS", cls.rows)),
+            columns=int(getattr(settings, "IMPORT_MAX_COLUMNS", cls.columns)),
+            cells=int(getattr(settings, "IMPORT_MAX_CELLS", cls.cells)),
+            uncompressed_mb=int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_MB", cls.uncompressed_mb)),
+        )
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_limits(data: bytes, kind: str, limits: Limits | None = None) -> None:
+    """Refuse, with the limit named, a workbook that would make a parser allocate more than a district's file
+    needs: an .xlsx whose parts unpack to more than `uncompressed_mb`, or whose sheet declares or uses a cell
+    beyond `rows` × `columns` (one cell at XFD1048576 makes the reader ask for 512 GiB), or holds more rows or
+    cells. Reads each sheet's XML as a stream (a few MB at a time), before python-calamine sees the file."""
+    limits = limits or Limits.from_settings()
+    if kind != "xlsx":
+        return  # .xls and .ods: held by the file size (MAX_BYTES)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > limits.uncompressed_mb * 1024 * 1024:
+            raise WorkbookError(
+                f"Tệp Excel khi giải nén lớn {total / 1024 / 1024:.0f} MB, vượt giới hạn {limits.uncompressed_mb} MB. "
+                "Hãy chia danh sách thành nhiều tệp nhỏ hơn."
+            )
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_sheet(zf, info, limits)
+
+
+def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    max_row = max_col = rows = 0
+    tail = b""
+    with zf.open(info) as stream:
+        while True:
+            chunk = stream.read(4 * 1024 * 1024)
+            if not chunk:
+                break
+            text = tail + chunk
+            # A tag cut at the chunk's end is read again with the next chunk.
+            cut = text.rfind(b"<")
+            body, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            rows += len(_ROW_TAG.findall(body))
+            for pattern in (_DIMENSION, _CELL_REF):
+                for letters, number in pattern.findall(body):
+                    max_col = max(max_col, _column_number(letters))
+                    max_row = max(max_row, int(number))
+            _refuse_beyond(max_row, max_col, rows, limits)
+    _refuse_beyond(max_row, max_col, rows, limits)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _refuse_beyond(max_row: int, max_col: int, rows: int, limits: Limits) -> None:
+    if max_row > limits.rows or rows > limits.rows:
+        raise WorkbookError(
+            f"Trang tính có dữ liệu đến dòng {_n(max(max_row, rows))}, vượt giới hạn {_n(limits.rows)} dòng. Hãy xóa "
+            "các dòng thừa ở cuối trang (hoặc chia thành nhiều tệp) rồi tải lên lại."
+        )
+    if max_col > limits.columns:
+        raise WorkbookError(
+            f"Trang tính có dữ liệu đến cột thứ {_n(max_col)}, vượt giới hạn {_n(limits.columns)} cột. Hãy xóa các "
+            "cột thừa bên phải rồi tải lên lại."
+        )
+    if max_row * max_col > limits.cells:
+        raise WorkbookError(
+            f"Vùng dữ liệu của trang tính ({_n(max_row)} dòng × {_n(max_col)} cột) vượt giới hạn {_n(limits.cells)} "
+            "ô. Hãy xóa các dòng, cột thừa rồi tải lên lại."
+        )
+
+
 @dataclass
 class Sheet:
     name: str
@@ -91,8 +191,9 @@ class Sheet:
 
 
 def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
-    """Every visible worksheet as lists of values (python-calamine: fast, reads .xlsx, .xls and .ods)."""
-    sniff(data, filename)
+    """Every visible worksheet as lists of values (python-calamine: fast, reads .xlsx, .xls and .ods), once the
+    file is within the limits (`check_limits`)."""
+    check_limits(data, sniff(data, filename))
     import python_calamine as pc
 
     try:

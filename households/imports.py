@@ -1053,7 +1053,8 @@ def run_job_phase(job: Job, *, check: Callable[[Progress], Any], write: Callable
     """The phases of an import job, whatever it imports: the preview checks the file and keeps what the page
     shows; the commit writes it (`write` gets the versions the preview showed) or, refused, goes back to the
     preview with the errors. Any failure is told on the page; the job is never left running."""
-    job_start(job_id=job.pk)
+    if job_start(job_id=job.pk) is None:
+        return  # given up after the last attempt (the page says why)
 
     def progress(pct: int, message: str) -> None:
         job_progress(job_id=job.pk, progress=pct, message=message)

@@ -3,14 +3,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Job, JobStatus
 
 
-def job_start(*, job_id: int) -> Job:
+GAVE_UP = (
+    "Công việc đã dừng sau {n} lần chạy không xong (máy chủ bị ngắt giữa chừng hoặc vượt thời gian cho phép). "
+    "Hãy kiểm tra lại tệp hoặc yêu cầu, chia nhỏ nếu cần, rồi làm lại; nếu vẫn lỗi, báo quản trị hệ thống."
+)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "JOB_MAX_ATTEMPTS", 3))
+
+
+def job_start(*, job_id: int) -> Job | None:
+    """Mark the job running and count the attempt; None (the job failed, with the reason) when this start is one
+    more than `JOB_MAX_ATTEMPTS` — a task redelivered after its worker was killed is not run forever."""
+    Job.objects.filter(pk=job_id).update(attempts=F("attempts") + 1)
+    job = Job.objects.get(pk=job_id)
+    if job.attempts > max_attempts():
+        job_fail(job_id=job_id, error=GAVE_UP.format(n=job.attempts - 1))
+        return None
     Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, error="")
-    return Job.objects.get(pk=job_id)
+    job.refresh_from_db()
+    return job
 
 
 def job_progress(*, job_id: int, progress: int, message: str = "") -> None:

@@ -1238,6 +1238,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(gettext_lazy("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(gettext_lazy("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(gettext_lazy("kết thúc"), null=True, blank=True)
+    # Each start of the work (a worker killed mid-way gets the task again): after `JOB_MAX_ATTEMPTS` it fails.
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("số lần chạy"), default=0)
 
     # A commune officer sees the jobs of their commune; jobs without a commune only the whole-area roles.
     scope_commune_field = "commune"

@@ -21,6 +21,8 @@ def checks_run(year: int | None = None) -> dict:
 @shared_task(name="households.checks_run_job", bind=True, max_retries=2, default_retry_delay=30)
 def checks_run_task(self, job_id: int) -> None:
     job = job_start(job_id=job_id)
+    if job is None:
+        return
     try:
         counts = checks.check_flags_run(year=int(job.params["year"]), progress=lambda p: job_progress(job_id=job_id, progress=p))
     except Exception as exc:  # noqa: BLE001 - recorded for the page, then retried
@@ -35,6 +37,8 @@ def reviews_reclassify_task(self, job_id: int) -> None:
     from . import services
 
     job = job_start(job_id=job_id)
+    if job is None:
+        return
     try:
         result = services.reviews_reclassify(
             year=int(job.params["year"]), user=Job.objects.get(pk=job_id).created_by,

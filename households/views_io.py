@@ -20,7 +20,7 @@ from accounts.permissions import role_required
 from accounts.scoping import scope
 
 from . import exports, imports, imports_reviews, selectors
-from .excel_io import WorkbookError, sniff
+from .excel_io import MAX_BYTES, WorkbookError, sniff
 from .models import Household, Job, JobStatus
 
 IMPORTERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
@@ -87,6 +87,9 @@ def _job_from_upload(form, create) -> Job | None:
     """The uploaded workbook as an import job, checked now when small and by Celery otherwise; None (with the
     error on the form) when the file is not a workbook we can read."""
     upload = form.cleaned_data["file"]
+    if upload.size > MAX_BYTES:  # before reading it: Django keeps a large upload on disk, not in memory
+        form.add_error("file", f"Tệp quá lớn ({upload.size / 1024 / 1024:.0f} MB); giới hạn là {MAX_BYTES // 1024 // 1024} MB.")
+        return None
     data = upload.read()
     try:
         sniff(data, upload.name)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from households.jobs import GAVE_UP
 from households.models import AdministrativeUnit, Level
 from households.structure import Structure, communes_on, program_area, program_area_commune_ids
 from households.text import nfc
@@ -564,6 +565,12 @@ def report_generate(*, report_id: int, now: dt.datetime | None = None) -> Genera
 
     report = GeneratedReport.objects.select_related("kind", "unit").get(pk=report_id)
     if report.state == ReportState.SUCCEEDED:
+        return report
+    limit = int(getattr(settings, "REPORT_MAX_ATTEMPTS", 6))
+    if report.attempts >= limit:
+        # Redelivered again after its worker died (or its time ran out): fail it so that it can be asked for again.
+        report_fail(report_id=report_id, error=GAVE_UP.format(n=report.attempts))
+        report.refresh_from_db()
         return report
     GeneratedReport.objects.filter(pk=report_id).update(
         state=ReportState.RUNNING, started_at=_now(now), progress=1, error="", message="Đang tính số liệu…",

@@ -192,3 +192,27 @@ def test_a_formula_typed_in_an_upload_comes_back_as_text_in_the_errors_workbook(
     cell = errors.worksheets[0].cell(row=2, column=3)
     assert cell.value == '=HYPERLINK("http://evil.example/x","Bấm vào đây")' and cell.data_type == "s"
     assert not any(c.data_type == "f" for ws in errors.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, tantrao_officer, monkeypatch):
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+
+    from households import views_io
+
+    monkeypatch.setattr(views_io, "MAX_BYTES", 1024 * 1024)
+
+    read = InMemoryUploadedFile.read
+
+    def never_in_the_view(self, *args, **kwargs):
+        import inspect
+
+        if any(frame.filename.endswith("households/views_io.py") for frame in inspect.stack()):
+            raise AssertionError("the view read the upload into memory")
+        return read.fget(self)(*args, **kwargs)  # the test client encoding the request
+
+    monkeypatch.setattr(InMemoryUploadedFile, "read", never_in_the_view)
+    client.force_login(tantrao_officer)
+    response = upload(client, b"PK\x03\x04" + b"0" * (2 * 1024 * 1024))
+    assert response.status_code == 200
+    assert "Tệp quá lớn (2 MB); giới hạn là 1 MB." in response.content.decode()
+    assert not Job.objects.exists()
