@@ -46,6 +46,26 @@ from .text import fold
 from .village_names import VillageNames
 
 
+HOUSEHOLD_NOT_FOUND = "Không tìm thấy hộ {value} trong phạm vi của bạn."
+
+
+class ScopedHouseholdField(serializers.SlugRelatedField):
+    """A household by its code among those the requesting user may see. A code of another commune and a code
+    that does not exist get the same answer: the answer never tells which households exist elsewhere."""
+
+    default_error_messages = {"does_not_exist": HOUSEHOLD_NOT_FOUND, "invalid": HOUSEHOLD_NOT_FOUND}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("help_text", "Mã hộ.")
+        super().__init__(queryset=Household.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        return scope(request.user, queryset) if request is not None else queryset.none()
+
+
 def mask_citizen_id(value: str | None) -> str | None:
     """Only the last four digits, for roles that need no ID numbers."""
     if not value:
@@ -421,7 +441,7 @@ def _sees_income(request) -> bool:
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="code", queryset=Household.objects.all(), help_text="Mã hộ.")
+    household = ScopedHouseholdField()
     year = serializers.IntegerField(min_value=2016, max_value=2100, help_text="Năm rà soát.")
     review_date = serializers.DateField(required=False, help_text="Ngày rà soát (mặc định: hôm nay trong năm hiện tại).")
     kind = serializers.ChoiceField(choices=ReviewKind.choices, required=False, help_text="Định kỳ hay thường xuyên.")
@@ -486,11 +506,6 @@ class ReviewSerializer(serializers.ModelSerializer):
             fields["household"].read_only = True
             fields["year"].read_only = True
         return fields
-
-    def validate_household(self, household: Household) -> Household:
-        if not scope(self.context["request"].user, Household.objects.filter(pk=household.pk)).exists():
-            raise serializers.ValidationError("Không tìm thấy hộ này trong phạm vi của bạn.")
-        return household
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

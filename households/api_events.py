@@ -13,6 +13,7 @@ from accounts.models import Role
 from accounts.scoping import scope
 
 from . import events
+from .api import HOUSEHOLD_NOT_FOUND
 from .models import AdministrativeUnit, EventKind, Household, HouseholdEvent, Level, Member
 
 # Who reads the registry (households.views.REGISTRY_READERS); the provincial viewer reads figures, not households.
@@ -77,7 +78,7 @@ class HouseholdEventSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         found = scope(user, Household.objects.filter(code=(code or "").strip())).first()
         if found is None:
-            raise serializers.ValidationError({field: f"Không tìm thấy hộ {code} trong phạm vi của bạn."})
+            raise serializers.ValidationError({field: HOUSEHOLD_NOT_FOUND.format(value=code)})
         return found
 
     def _unit(self, code: str, level: str, field: str, on) -> AdministrativeUnit | None:

@@ -13,6 +13,7 @@ from accounts.api import ScopedQuerysetMixin
 from accounts.drf import IsAuthenticatedWithRole, Pagination
 from accounts.models import Role
 from accounts.scoping import commune_ids, scope
+from households.api import ScopedHouseholdField
 from households.models import AdministrativeUnit, Household, Level
 
 from . import selectors, services
@@ -215,7 +216,7 @@ class TargetViewSet(viewsets.GenericViewSet):
 
 
 class SupportRecordSerializer(serializers.ModelSerializer):
-    household = serializers.SlugRelatedField(slug_field="code", queryset=Household.objects.all(), help_text="Mã hộ.")
+    household = ScopedHouseholdField()
     policy = serializers.SlugRelatedField(slug_field="code", queryset=SupportPolicy.objects.all(), help_text="Mã chính sách.")
     date = serializers.DateField(help_text="Ngày hỗ trợ (ISO 8601).")
     amount = serializers.IntegerField(min_value=1, help_text="Số tiền, giá trị (đồng, số nguyên dương).")
@@ -228,13 +229,6 @@ class SupportRecordSerializer(serializers.ModelSerializer):
         model = SupportRecord
         fields = ["id", "household", "policy", "date", "amount", "funding_source", "agency", "commune", "note", "recorded_at"]
         read_only_fields = ["id", "recorded_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            fields["household"].queryset = scope(request.user, Household.objects.all())
-        return fields
 
     def get_agency(self, obj: SupportRecord) -> str:
         return obj.policy.agency.code

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, gettext_noop
 
 NUL_MESSAGE = gettext_noop("Tham số của yêu cầu có ký tự không hợp lệ (ký tự rỗng %00).")
@@ -33,3 +34,17 @@ class RejectNulMiddleware:
                 if "\x00" in key or any("\x00" in v for v in values):
                     return True
         return False
+
+
+class NoStoreApiMiddleware:
+    """API answers carry names, addresses and ID numbers: `Cache-Control: no-store, private` on every one, so no
+    browser or proxy of a commune's network keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and not request.path.startswith(("/api/docs", "/api/schema")):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

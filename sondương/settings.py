@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "sondương.locale.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "sondương.requests.RejectNulMiddleware",
+    "sondương.requests.NoStoreApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,5 +1,6 @@
-"""Malformed requests get a 400 with a Vietnamese message, never a 500: a NUL character (`%00`) in any filter of a
-page or the API (PostgreSQL refuses NUL in text), a report year the calendar does not have."""
+"""Malformed requests get a 400 with a Vietnamese message, never a 500 — a NUL character (`%00`) in any filter of a
+page or the API (PostgreSQL refuses NUL in text), a report year the calendar does not have — and API answers, which
+carry personal data, are never cached."""
 import pytest
 from rest_framework.test import APIClient
 
@@ -31,3 +32,10 @@ def test_a_report_of_year_zero_is_a_field_error(api, district_officer):
     api.force_authenticate(district_officer)
     response = api.post("/api/v1/reports/", {"kind": "annual", "year": 0}, format="json")
     assert response.status_code == 400 and "year" in response.json()
+
+
+def test_api_answers_with_personal_data_are_never_stored(api, district_officer):
+    api.force_authenticate(district_officer)
+    for url in ("/api/v1/households/", "/api/v1/reviews/", "/api/v1/statistics/poverty/?year=2025"):
+        cache = api.get(url)["Cache-Control"]
+        assert "no-store" in cache and "private" in cache, url

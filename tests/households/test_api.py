@@ -220,3 +220,18 @@ def test_only_roles_that_see_personal_data_find_a_household_by_citizen_id(api, c
         client.force_login(user)
         page = client.get(f"/households/?q={full}")
         assert page.status_code == 200 and tantrao_household.code not in page.content.decode()
+
+
+@pytest.mark.parametrize(("url", "payload"), [
+    ("/api/v1/reviews/", {"year": 2025, "review_date": "2025-10-01", "income_per_capita_month": 1_000_000, "deprivations": []}),
+    ("/api/v1/support-records/", {"policy": "YT-BHYT-NGHEO", "date": "2025-03-01", "amount": 100_000, "funding_source": "central"}),
+    ("/api/v1/household-events/", {"kind": "move_out", "date": "2025-03-01", "reason": "Đi làm ăn xa."}),
+])
+def test_another_communes_household_and_a_missing_one_get_the_same_answer(api, tantrao_officer, minhthanh_household, url, payload):
+    """The answer must not tell a commune officer which households exist in other communes."""
+    as_user(api, tantrao_officer)
+    other = api.post(url, {**payload, "household": minhthanh_household.code}, format="json")
+    missing = api.post(url, {**payload, "household": "KHONG-CO-1"}, format="json")
+    assert other.status_code == missing.status_code == 400
+    assert other.json()["household"] == [f"Không tìm thấy hộ {minhthanh_household.code} trong phạm vi của bạn."]
+    assert missing.json()["household"] == ["Không tìm thấy hộ KHONG-CO-1 trong phạm vi của bạn."]

@@ -78,7 +78,7 @@ def test_a_household_twice_in_one_request_is_refused(tantrao_officer, households
 def test_another_communes_token_cannot_write_these_households(minhthanh_officer, households):
     response = as_user(minhthanh_officer).post(URL, {"year": 2025, "reviews": [row(households[0])]}, format="json")
     assert response.status_code == 400
-    assert response.json()["errors"][0]["errors"]["household"] == ["Không tìm thấy hộ này trong phạm vi của bạn."]
+    assert response.json()["errors"][0]["errors"]["household"] == [f"Không tìm thấy hộ {households[0].code} trong phạm vi của bạn."]
     assert not AnnualReview.objects.exists()
 
 
