@@ -213,7 +213,7 @@ def generate(*, households: int, seed: int) -> dict[str, int]:
             rv_rows.append((
                 rv_id, hid, year, "periodic", dt.date(year, 10, 15), standards[year], place[village.pk][year], village.pk, area, em,
                 members, None, income, "{}", "{}", mask, len(bits), cls, previous, change, "[]",
-                cls == "poor" and rng.random() < 0.08, rng.random() < 0.03, "confirmed", "", None, None, None, "", None, None,
+                cls == "poor" and rng.random() < 0.08, rng.random() < 0.03, "", "confirmed", "", None, None, None, "", None, None,
                 None, now, now, 1,
             ))
             if cls == "poor":
