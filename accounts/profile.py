@@ -1,4 +1,4 @@
-"""The user's profile page: who they are, and their API token — shown, renewed, revoked (API.md: `Authorization:
+"""The user's profile page: who they are, and their API token — shown, renewed, revoked (docs/api.md: `Authorization:
 Token …`). A token is a password for scripts: renewing it stops the old one at once, revoking leaves none."""
 from __future__ import annotations
 

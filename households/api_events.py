@@ -1,4 +1,4 @@
-"""`household-events/` (API.md): the registry events — splits, mergers, moves, arrivals, departures, households that
+"""`household-events/` (docs/api.md): the registry events — splits, mergers, moves, arrivals, departures, households that
 end — read and recorded through the services of `households.events`, scoped like the households."""
 from __future__ import annotations
 

@@ -228,7 +228,7 @@ class ReviewSummary:
     events: "EventSummary" = field(default_factory=lambda: EventSummary())
 
 
-# Poor and near-poor rates at the 2021 baseline (Decree 07 standard) and the yearly fall, by group (DOMAIN.md §7:
+# Poor and near-poor rates at the 2021 baseline (Decree 07 standard) and the yearly fall, by group (docs/domain.md §7:
 # the midland and mountain region had 14.2 % poor and 7.7 % near-poor in 2022; higher in the extremely difficult
 # communes and among ethnic minorities; a fall of 2–4 points a year).
 BASE_POOR = {"urban": 0.035, "rural": 0.11, "difficult": 0.24}
@@ -621,7 +621,7 @@ def _build_reviews(*, seed: int, today: dt.date, first_year: int = 2021) -> Revi
 
 # --- Registry events: splits, mergers, moves, arrivals, departures, births and deaths --------------------------
 
-# Yearly shares of resident households (DOMAIN.md §3: registry events make the other increases and decreases; about
+# Yearly shares of resident households (docs/domain.md §3: registry events make the other increases and decreases; about
 # 1–2 % of households a year in a rural district): a grown child setting up house, an elderly widow(er) moving in
 # with a child's household, moves between villages and communes, arrivals and departures, households that end.
 EVENT_RATES = {"split": 0.005, "merge": 0.0012, "move": 0.004, "move_out": 0.0025, "move_in": 0.003, "dissolve": 0.0015}

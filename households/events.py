@@ -1,4 +1,4 @@
-"""Household events: what makes the movement tables' other increases and decreases (DOMAIN.md §3).
+"""Household events: what makes the movement tables' other increases and decreases (docs/domain.md §3).
 
 A household splits (some members form a new household), merges into another (its members join it and it ends),
 moves within the program area (its commune or village changes), moves in from outside, moves out, or ends (the
@@ -450,7 +450,7 @@ def household_split(
 
 
 def household_event_record(*, kind: str, household: Household, user: Any, **data: Any) -> HouseholdEvent:
-    """Record an event given in the API's shape (API.md `household-events/`): `date`, `reason`, and
+    """Record an event given in the API's shape (docs/api.md `household-events/`): `date`, `reason`, and
     `other_household` (split: the new household's code; merge: the household it joins, an object),
     `to_commune`/`to_village` (move; split: the new household's village), `members`, `head`, `new_head` (split)."""
     common = {"household": household, "user": user, "date": data.get("date"), "reason": data.get("reason", ""),

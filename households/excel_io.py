@@ -1,4 +1,4 @@
-"""Reading the workbooks people bring (DOMAIN.md §8): file type checks, header detection, cell values,
+"""Reading the workbooks people bring (docs/domain.md §8): file type checks, header detection, cell values,
 and text typed in the legacy Vietnamese encodings (TCVN3 ".VnTime", VNI) converted to Unicode NFC.
 
 No Django import: this module turns bytes into clean rows; `households.imports` gives them meaning.

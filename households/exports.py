@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from .excel_io import TextCleaner, clean_grid, load_sheets
 from .models import AdministrativeUnit, EthnicGroup, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation, Sex
-from .xlsx import new_workbook
 from .resources import COLUMNS, ERROR_HEADER, livelihood_labels, relation_labels, sex_labels
 from .village_names import VillageNames, commune_year_day, village_labels
+from .xlsx import new_workbook
 
 TITLE = "DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU"
 HEADER_ROW = 4  # the template's header row (1-based): a title and a note above it, as in the communes' files
@@ -236,7 +236,7 @@ def _writer(path: Path, title: str, headers: list[str], widths: list[int], subti
 
 
 def _log_export(*, user, kind: str, rows: int, filters: dict[str, str], masked: bool) -> None:
-    """Who exported which list, when, how many rows, with or without ID numbers (DOMAIN.md §6)."""
+    """Who exported which list, when, how many rows, with or without ID numbers (docs/domain.md §6)."""
     now = timezone.now()
     Job.objects.create(
         kind=kind, status=JobStatus.SUCCEEDED, progress=100, created_by=user,
@@ -333,7 +333,7 @@ def communes_for_import(user) -> list[AdministrativeUnit]:
 
 def reviews_export(*, user, qs: QuerySet, filters: dict[str, str] | None = None) -> Path:
     """The annual reviews of a scoped queryset, one row each; income left out for roles that do not see
-    personal data (income is confidential, DOMAIN.md §6)."""
+    personal data (income is confidential, docs/domain.md §6)."""
     from .models import Change, Classification, ReviewState
 
     path = _export_path()

@@ -1,7 +1,7 @@
 """The merger of administrative units: units A, B, … become C (a new unit or an existing one) from a date D.
 
 Vietnam merges communes by resolution of the National Assembly Standing Committee: Hồng Lạc + Vân Sơn → Hồng Sơn
-on 1 Sep 2024; the thirty units of Sơn Dương → ten communes on 1 Jul 2025 (Resolution 1684/NQ-UBTVQH15, DOMAIN.md
+on 1 Sep 2024; the thirty units of Sơn Dương → ten communes on 1 Jul 2025 (Resolution 1684/NQ-UBTVQH15, docs/domain.md
 §1). A merger here, in one transaction:
 
 * ends the old units on D − 1 and names C as their successor (creating C when it is new — a new unit may reuse

@@ -191,7 +191,7 @@ class HouseholdStatus(models.TextChoices):
 class Livelihood(models.TextChoices):
     """A household's main livelihood (nghề nghiệp chính: what brings most of its income). The average-living
     households of agriculture, forestry, fishery and salt-making (hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp và
-    diêm nghiệp có mức sống trung bình) are a column of the results form (DOMAIN.md §3, form 1) and a group of the
+    diêm nghiệp có mức sống trung bình) are a column of the results form (docs/domain.md §3, form 1) and a group of the
     health-insurance support; the average living standard is Decree 07/2021/NĐ-CP Art. 3.2.c."""
 
     AGRICULTURE = "agriculture", gettext_noop("Nông nghiệp")
@@ -551,7 +551,7 @@ class ReviewState(models.TextChoices):
     CONFIRMED = "confirmed", gettext_noop("Huyện đã xác nhận")
 
 
-# Reviews that count in the official figures (API.md `basis=official`).
+# Reviews that count in the official figures (docs/api.md `basis=official`).
 OFFICIAL_STATES = (ReviewState.RECOGNISED, ReviewState.CONFIRMED)
 
 
@@ -1025,7 +1025,7 @@ class HouseholdPlacement(models.Model):
 
 
 class EventKind(models.TextChoices):
-    """The registry events that make the movement tables' other increases and decreases (DOMAIN.md §3)."""
+    """The registry events that make the movement tables' other increases and decreases (docs/domain.md §3)."""
 
     SPLIT = "split", gettext_noop("Tách hộ")
     MERGE = "merge", gettext_noop("Nhập vào hộ khác")
@@ -1117,7 +1117,7 @@ class HouseholdYear(models.Model):
     # The household has a review of this year (at any step): a household on last year's lists without one is a gap.
     reviewed = models.BooleanField(default=False)
     # It changed village (or commune) between the two reference dates: a move is an other decrease where it left
-    # and an other increase where it went, in every table (DOMAIN.md §3), not a change of status.
+    # and an other increase where it went, in every table (docs/domain.md §3), not a change of status.
     moved = models.BooleanField(default=False)
     # The category changed only because the income line of the household's place changed (urban → rural).
     line_change_o = models.BooleanField(default=False)

@@ -1,7 +1,7 @@
 """The heart of the system: classify a household under a poverty standard, and name its change from history.
 
 Plain Python, no Django: a standard is passed in as a `Standard` value, so every threshold edge can be tested
-exhaustively and fast. The rules (DOMAIN.md §2–3):
+exhaustively and fast. The rules (docs/domain.md §2–3):
 
 - Decree 07/2021/NĐ-CP Art. 3.2 (review years 2021–2026, and the same shape under Decree 351/2025 from 2027):
   income per person per month ≤ the line of the area *and* at least 3 deprivations → poor; ≤ the line with
@@ -9,7 +9,7 @@ exhaustively and fast. The rules (DOMAIN.md §2–3):
   average-living line → average living standard (Art. 3.2.c).
 - Decision 59/2015/QĐ-TTg Art. 2 (history, ≤ 2020): ≤ the poor line → poor; between the poor and the near-poor
   line → poor with ≥ 3 deprivations, otherwise near-poor.
-- The change from last year (Decision 24/2021/QĐ-TTg; precedence as DOMAIN.md §3): compare with the latest earlier
+- The change from last year (Decision 24/2021/QĐ-TTg; precedence as docs/domain.md §3): compare with the latest earlier
   review. Poor now: poor before → stayed; near-poor before → near-poor became poor; poor in any earlier year →
   fell back; otherwise newly poor. Near-poor now: near-poor before → stayed; poor before → escaped poverty;
   near-poor in any earlier year → fell back into near-poverty; otherwise newly near-poor. Neither now: poor before
@@ -18,7 +18,7 @@ exhaustively and fast. The rules (DOMAIN.md §2–3):
 - The indicators from facts (`derive_indicators`, `resolve_indicators`): each indicator with a derivation rule is
   derived from the member and dwelling facts recorded on the review (ages on the review date, insurance,
   schooling, work, floor area, materials, water, latrine, internet, devices); the officer enters the others and
-  may override a derived value only with a reason that is kept (DOMAIN.md §2).
+  may override a derived value only with a reason that is kept (docs/domain.md §2).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ CATEGORY_LABELS = {
 }
 AREA_LABELS = {RURAL: "nông thôn", URBAN: "thành thị"}
 
-# Changes (API.md `change`).
+# Changes (docs/api.md `change`).
 FIRST_REVIEW = "first_review"
 STAYED = "stayed"
 ESCAPED_POVERTY = "escaped_poverty"
@@ -183,7 +183,7 @@ def change(
     inherited: Mapping[int, str] | None = None,
 ) -> str:
     """The change of a household classified `current` in `year`, given its earlier classifications by year
-    (DOMAIN.md §3; Decision 24/2021/QĐ-TTg: the review compares with last year's lists).
+    (docs/domain.md §3; Decision 24/2021/QĐ-TTg: the review compares with last year's lists).
 
     Only reviews before `year` count; the latest of them is "last year" (a household not reviewed for a year kept
     the status of its latest review). With no earlier review of its own:
@@ -292,7 +292,7 @@ EDUCATION_LABELS = {
 _ENOUGH_16_17 = {"lower_secondary", "upper_secondary", "vocational", "higher"}
 _ENOUGH_18_30 = {"upper_secondary", "vocational", "higher"}
 
-# Thresholds (DOMAIN.md §2; Decree 07/2021/NĐ-CP and Circular 07/2021/TT-BLĐTBXH).
+# Thresholds (docs/domain.md §2; Decree 07/2021/NĐ-CP and Circular 07/2021/TT-BLĐTBXH).
 CHILD_AGE = 16  # "trẻ em dưới 16 tuổi" (indicators 2, 3)
 INSURANCE_AGE = 6  # "từ đủ 6 tuổi trở lên" (indicator 4)
 ADULT_EDUCATION_AGES = (16, 30)  # "từ 16 đến 30 tuổi" (indicator 5), both ends included
@@ -685,7 +685,7 @@ def resolve_indicators(
 
 def no_working_capacity(facts: Mapping[str, Any], on: dt.date) -> bool | None:
     """A household without working capacity: no member of working age able to work (all are children, elderly,
-    or unable through disability or illness) (DOMAIN.md §3, to confirm). None when birth dates are missing."""
+    or unable through disability or illness) (docs/domain.md §3, to confirm). None when birth dates are missing."""
     members = _members(facts)
     if not members:
         return None

@@ -1,6 +1,6 @@
 """Comparable statistics across mergers, and the program area. Read-only helpers on the unit tables.
 
-Administrative units change (DOMAIN.md §1): Hồng Lạc + Vân Sơn → Hồng Sơn on 1 Sep 2024; the thirty units of
+Administrative units change (docs/domain.md §1): Hồng Lạc + Vân Sơn → Hồng Sơn on 1 Sep 2024; the thirty units of
 Sơn Dương → ten communes of Tuyên Quang on 1 Jul 2025 (Resolution 1684/NQ-UBTVQH15). A figure can be shown
 
 * on the **historical** structure: each review under the unit in force on its date (`AnnualReview.commune`), or

@@ -1,4 +1,4 @@
-"""API of the plan: `agencies/`, `tasks/`, `targets/`, `support-records/` (names per API.md)."""
+"""API of the plan: `agencies/`, `tasks/`, `targets/`, `support-records/` (names per docs/api.md)."""
 from __future__ import annotations
 
 import django_filters

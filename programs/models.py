@@ -191,7 +191,7 @@ class ReportingRequirement(models.Model):
 
 
 class Metric(models.TextChoices):
-    """What a target measures; the names are the API's (`targets/` in API.md)."""
+    """What a target measures; the names are the API's (`targets/` in docs/api.md)."""
 
     POVERTY_RATE_REDUCTION = "poverty_rate_reduction", gettext_lazy("Mức giảm tỷ lệ hộ nghèo bình quân (điểm %/năm)")
     ETHNIC_MINORITY_POVERTY_RATE_REDUCTION = (

@@ -122,7 +122,7 @@ def _housing_bits(targets: Iterable[Target]) -> dict[int, int]:
 
 def review_groups(*, years: Iterable[int] | None = None, housing_bits: dict[int, int] | None = None) -> list[ReviewGroup]:
     """The official figures (reviews recognised by the commune or confirmed by the district) by commune, year and
-    standard: resident households on 31 December (the denominators, DOMAIN.md §3), poor, ethnic-minority households
+    standard: resident households on 31 December (the denominators, docs/domain.md §3), poor, ethnic-minority households
     and poor among them, poor households deprived on housing quality in the review their status comes from. One
     GROUP BY over the household-year rows (`households.household_years`)."""
     qs = HouseholdYear.objects.filter(commune__isnull=False)

@@ -1,4 +1,4 @@
-"""API of reporting on time (API.md): `reports/` (start a generation, poll its state and progress, download the
+"""API of reporting on time (docs/api.md): `reports/` (start a generation, poll its state and progress, download the
 workbook), `obligations/` (who owes which report; accept or return) and `submissions/` (fill in, submit).
 
 Same rules as the pages: rows through `reporting.access` (on top of `accounts.scoping.scope`, so out of scope is

@@ -1,4 +1,4 @@
-"""`GET /api/v1/statistics/poverty/` (API.md): the poverty figures of a year for a unit, from the same selectors as the
+"""`GET /api/v1/statistics/poverty/` (docs/api.md): the poverty figures of a year for a unit, from the same selectors as the
 dashboards and the Excel reports (`reporting.selectors`), so the three can never disagree.
 
 Parameters: `year` (default: the latest year with official figures in the caller's scope), `unit` (a GSO code; default:
@@ -74,7 +74,7 @@ PovertyStatistics = inline_serializer(
 
 
 def poverty_statistics(*, user, params: dict) -> dict:
-    """The figures of API.md `statistics/poverty/` for validated parameters (also used by tests and the page)."""
+    """The figures of docs/api.md `statistics/poverty/` for validated parameters (also used by tests and the page)."""
     year = params.get("year")
     structure = params.get("structure") or selectors.HISTORICAL
     if year is None:
@@ -104,7 +104,7 @@ def poverty_statistics(*, user, params: dict) -> dict:
 
 
 class PovertyStatisticsViewSet(viewsets.ViewSet):
-    """Số liệu hộ nghèo, hộ cận nghèo của một năm, theo đơn vị (API.md `statistics/poverty/`)."""
+    """Số liệu hộ nghèo, hộ cận nghèo của một năm, theo đơn vị (docs/api.md `statistics/poverty/`)."""
 
     @extend_schema(
         summary="Số liệu hộ nghèo, hộ cận nghèo",

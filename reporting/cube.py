@@ -4,7 +4,7 @@
 lived and who its members were on 31 December, its status on the lists, and the same for the year before), kept in
 `households.StatusCount` by place, area, ethnic-minority flag, status and change: one query, a few hundred rows per
 year whatever the number of households. `tally` adds those rows up into the figures of each table row (a commune, a
-village, the area) — resident households and persons (the denominators: DOMAIN.md §3, "Rate = households in the
+village, the area) — resident households and persons (the denominators: docs/domain.md §3, "Rate = households in the
 category ÷ all resident households × 100"), the poor and near-poor, their groups, and the movement tables (forms 2
 and 3) — so that every row balances by construction:
 

@@ -21,7 +21,7 @@ Conventions shared by every function here:
 - A year's figures are about every household living in the unit on the year's reference date (31 December), from
   the registry, not about the households reviewed (Decision 24/2021/QĐ-TTg reviews the households on the lists and
   those that applied; every other resident household is neither poor nor near-poor): `households` and `persons`
-  are the resident households and persons, the denominators of every rate (DOMAIN.md §3: "Rate = households in the
+  are the resident households and persons, the denominators of every rate (docs/domain.md §3: "Rate = households in the
   category ÷ all resident households × 100"). A household's status is that of its latest review counted on the
   basis (`households.household_years`); the counts come from the household-year cube (`reporting.cube`).
   Rates are percentages with 2 decimals, ``None`` when nothing is counted.
@@ -89,7 +89,7 @@ PLAN_TITLES = {
     ("poverty_rate_reduction", 2030): "Duy trì mức giảm tỷ lệ hộ nghèo trên 2%/năm (đến năm 2030)",
     ("ethnic_minority_poverty_rate_reduction", 2025): "Tỷ lệ hộ nghèo dân tộc thiểu số giảm bình quân từ 4%/năm trở lên (giai đoạn 2021-2025)",
 }
-# The end-2021 review under Decree 07 set the baseline of the 2022–2025 period (DOMAIN.md §2).
+# The end-2021 review under Decree 07 set the baseline of the 2022–2025 period (docs/domain.md §2).
 BASELINE_YEAR = 2021
 
 
@@ -496,7 +496,7 @@ def statistics_scope(*, user, unit_code: str | None, year: int, structure: Struc
     """Resolve `?unit=CODE` for a user: a URL filter never widens the user's scope.
 
     Without a code: the user's own scope (a commune officer: their commune and the units it succeeded).
-    A code names the unit in force on the date that matters (API.md): for `structure="current"` today (its
+    A code names the unit in force on the date that matters (docs/api.md): for `structure="current"` today (its
     figures include the units it succeeded), for `"historical"` the end of the review year (its own reviews).
     A district or province code means the whole program area. Raises ValidationError (unknown code) and Http404
     (outside the user's scope, so the answer does not tell whether the unit exists elsewhere).
@@ -723,7 +723,7 @@ def movements(
      "line_change": households whose category changed only because their place's income line changed (counted in
                     the other decreases and increases),
      "rotating": households back in poverty or near-poverty after having left it}
-    Forms 2 and 3 (DOMAIN.md §3): 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; `start` is last year's end of the
+    Forms 2 and 3 (docs/domain.md §3): 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; `start` is last year's end of the
     same households' units. Other increases and decreases are registry events (a household that moved in, split
     off, moved away, merged into another, dissolved; for persons also births, deaths and members who came or left).
     """
@@ -1388,7 +1388,7 @@ def poverty_by_ethnic_group(
     user=None,
 ) -> dict[str, Any]:
     """Resident households of the year, and the poor and near-poor among them, by the ethnic group of the household's
-    head (DOMAIN.md §3, form 6), for the scope and per commune (or village) grouped as `poverty_by_unit` groups them.
+    head (docs/domain.md §3, form 6), for the scope and per commune (or village) grouped as `poverty_by_unit` groups them.
     Two queries (the year rows with their head's group, counted in the database; the list of groups) plus the unit
     names.
 

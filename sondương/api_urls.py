@@ -1,4 +1,4 @@
-"""`/api/v1/`: every app registers its viewsets here (API.md is the contract)."""
+"""`/api/v1/`: every app registers its viewsets here (docs/api.md is the contract)."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 

@@ -2,7 +2,7 @@
 touching the builders.
 
 The forms are those of Circular 07/2021/TT-BLĐTBXH Appendix VII (forms 7.1–7.10, 7.8–7.10 replaced by Circular
-02/2022; consolidated text 1315/VBHN-BLĐTBXH). Their exact columns are **(to confirm)** (DOMAIN.md §3): the layout
+02/2022; consolidated text 1315/VBHN-BLĐTBXH). Their exact columns are **(to confirm)** (docs/domain.md §3): the layout
 below follows the working layout the provinces' Excel files use — group headers over sub-columns, a row of column
 numbers, rate columns that say how they are computed ("3 = 2/1 × 100").
 """
@@ -111,7 +111,7 @@ RESULTS_FOOTNOTE = (
     "chuẩn cận nghèo đến mức sống trung bình (Nghị định 07/2021/NĐ-CP, Điều 3), theo nghề nghiệp chính của hộ ghi khi rà soát."
 )
 
-# --- 01a, 01b. Movement of poor and near-poor households (DOMAIN.md §3, forms 2 and 3) ---------------------------
+# --- 01a, 01b. Movement of poor and near-poor households (docs/domain.md §3, forms 2 and 3) ---------------------------
 
 MOVEMENT_TITLES = {
     "poor": "BIẾN ĐỘNG HỘ NGHÈO NĂM {year}",
@@ -193,7 +193,7 @@ def ethnic_spec(ctx: Any) -> SheetSpec:
     )
 
 
-# --- 02a. By ethnic group (DOMAIN.md §3, form 6 of the working layout) ----------------------------------------
+# --- 02a. By ethnic group (docs/domain.md §3, form 6 of the working layout) ----------------------------------------
 
 ETHNIC_GROUPS_TITLE = "HỘ DÂN CƯ, HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC NĂM {year}"
 ETHNIC_GROUPS_SECTIONS = {
@@ -248,7 +248,7 @@ def deprivation_spec(ctx: Any, indicators: list[dict]) -> SheetSpec:
     return SheetSpec(name="03. Thiếu hụt", form="Biểu số 03", title=DEPRIVATION_TITLE, columns=cols)
 
 
-# --- 03a. Children's deprivations (DOMAIN.md §3, form 8 of the working layout) --------------------------------
+# --- 03a. Children's deprivations (docs/domain.md §3, form 8 of the working layout) --------------------------------
 
 # The indicators about children of the standard in force, by their code in it: Decree 07/2021/NĐ-CP (and Decree
 # 351/2025/NĐ-CP) indicator 3 "dinh dưỡng" (health) and 6 "tình trạng đi học của trẻ em" (education).

@@ -1,4 +1,4 @@
-"""The layout every sheet of the report shares, after the provinces' summary forms (DOMAIN.md §3): the people's
+"""The layout every sheet of the report shares, after the provinces' summary forms (docs/domain.md §3): the people's
 committee on the left and the national motto on the right, the form number, the title with the unit and period,
 two header rows (groups merged across their sub-columns, single columns merged down), a row of column numbers in
 italics, the data with number formats, totals in bold, the signature block, Times New Roman, landscape: A3 when the
@@ -22,7 +22,7 @@ from .spec import Column, SheetSpec  # noqa: F401  (re-exported)
 
 FONT = "Times New Roman"
 
-# Paper sizes (Excel's codes) and the widest form printed on A4 (DOMAIN.md §3: "landscape (A3 above 12 columns)").
+# Paper sizes (Excel's codes) and the widest form printed on A4 (docs/domain.md §3: "landscape (A3 above 12 columns)").
 A3, A4 = 8, 9
 A4_MAX_COLUMNS = 12
 

@@ -1,4 +1,4 @@
-"""`GET /api/v1/statistics/poverty/` (API.md): the contract's fields, bases, structures and scope."""
+"""`GET /api/v1/statistics/poverty/` (docs/api.md): the contract's fields, bases, structures and scope."""
 from __future__ import annotations
 
 import pytest

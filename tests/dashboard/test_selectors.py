@@ -20,7 +20,7 @@ POOR, NEAR, OTHER = Classification.POOR, Classification.NEAR_POOR, Classificatio
 
 def test_summary_counts_official_reviews_only_by_default(district):
     s = selectors.poverty_summary(year=2024)
-    # Every resident household counts, reviewed or not (DOMAIN.md §3: rates over all resident households).
+    # Every resident household counts, reviewed or not (docs/domain.md §3: rates over all resident households).
     assert (s["households"], s["poor"], s["near_poor"], s["reviewed_households"]) == (31, 4, 4, 24)
     assert s["poor_rate"] == 12.9 and s["near_poor_rate"] == 12.9  # 4 / 31
     assert (s["escaped_poverty"], s["newly_poor"], s["fell_back_poor"]) == (1, 1, 0)

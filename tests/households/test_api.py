@@ -1,4 +1,4 @@
-"""The registry API (`units/`, `ethnic-groups/`, `households/`) against API.md: codes, scoping, errors, locking."""
+"""The registry API (`units/`, `ethnic-groups/`, `households/`) against docs/api.md: codes, scoping, errors, locking."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -1,5 +1,5 @@
 """Household events (split, merge, move, move in, move out, dissolve) and members' dates: what each writes, what it
-refuses (in Vietnamese), how it counts in the year's figures (DOMAIN.md §3: registry events are other increases and
+refuses (in Vietnamese), how it counts in the year's figures (docs/domain.md §3: registry events are other increases and
 decreases, not review results), and the API `household-events/`."""
 import datetime as dt
 
@@ -185,7 +185,7 @@ def test_members_join_and_leave_with_dates_and_the_persons_of_each_year_follow(f
 
 
 def test_events_count_as_other_increases_and_decreases_of_their_year(family):
-    """DOMAIN.md §3: a move in, a split, a move out, a merger, a dissolution are other increases/decreases; a
+    """docs/domain.md §3: a move in, a split, a move out, a merger, a dissolution are other increases/decreases; a
     resident household that becomes poor without being on last year's lists is newly poor."""
     tt = unit("02545")
     save(family, 2024, day=D(2024, 10, 1))  # poor again: stays

@@ -1,4 +1,4 @@
-"""`households.poverty` against DOMAIN.md §2–3: every income and count edge of each standard, each change over
+"""`households.poverty` against docs/domain.md §2–3: every income and count edge of each standard, each change over
 2–5 years of history, each derivable indicator at its age and area thresholds, and invariants (hypothesis)."""
 
 import pytest
@@ -173,7 +173,7 @@ def test_change_from_the_households_history(history, current, expected):
     assert p.change(current, history, year=year) == expected
 
 
-# DOMAIN.md §3 on real coverage: a household with no review of its own that lived here at the end of last year was
+# docs/domain.md §3 on real coverage: a household with no review of its own that lived here at the end of last year was
 # neither poor nor near-poor (not on the lists); one split off another follows the other's history.
 COVERAGE = [
     (dict(existed=True), P, p.NEWLY_POOR),

@@ -1,5 +1,5 @@
 """The third function of `households.poverty`: each indicator derived from member and dwelling facts at its age
-and area thresholds (DOMAIN.md §2), derived vs entered, and overrides that need a reason."""
+and area thresholds (docs/domain.md §2), derived vs entered, and overrides that need a reason."""
 import datetime as dt
 
 import pytest

@@ -10,7 +10,7 @@ from programs.models import Agency
 
 pytestmark = pytest.mark.django_db
 
-# DOMAIN.md §1: the 30 units of Sơn Dương district (since 1 Sep 2024).
+# docs/domain.md §1: the 30 units of Sơn Dương district (since 1 Sep 2024).
 DISTRICT_UNITS = {
     "02536": "Thị trấn Sơn Dương", "02539": "Xã Trung Yên", "02542": "Xã Minh Thanh", "02545": "Xã Tân Trào",
     "02548": "Xã Vĩnh Lợi", "02551": "Xã Thượng Ấm", "02554": "Xã Bình Yên", "02557": "Xã Lương Thiện",
@@ -22,7 +22,7 @@ DISTRICT_UNITS = {
     "02626": "Xã Tam Đa", "02632": "Xã Trường Sinh",
 }
 EXTREMELY_DIFFICULT = {"Xã Trung Yên", "Xã Lương Thiện", "Xã Bình Yên", "Xã Đồng Quý", "Xã Hợp Hòa", "Xã Đông Lợi", "Xã Quyết Thắng"}
-# DOMAIN.md §1: the ten communes from 1 Jul 2025 and the old units that formed each.
+# docs/domain.md §1: the ten communes from 1 Jul 2025 and the old units that formed each.
 REFORM = {
     ("02536", "Xã Sơn Dương"): {"Thị trấn Sơn Dương", "Xã Hợp Thành", "Xã Phúc Ứng", "Xã Tú Thịnh"},
     ("02545", "Xã Tân Trào"): {"Xã Tân Trào", "Xã Trung Yên"},

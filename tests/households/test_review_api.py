@@ -1,4 +1,4 @@
-"""`standards/`, `classify/` and `reviews/` against API.md: codes, computed classification, 409 on a stale
+"""`standards/`, `classify/` and `reviews/` against docs/api.md: codes, computed classification, 409 on a stale
 version, scoping (404 outside), masked income for roles without personal data."""
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The demo review history looks like the district's practice (DOMAIN.md §3, §7): the general review of 2021 covers
+"""The demo review history looks like the district's practice (docs/domain.md §3, §7): the general review of 2021 covers
 every household, later years the households on the lists and those that applied; households split, merge, move,
 arrive, leave and end; members are born and die; reviews follow the units in force on their date."""
 import datetime as dt

@@ -8,7 +8,7 @@ from tests.io.conftest import api_endpoints
 
 pytestmark = pytest.mark.django_db
 
-# Lists that need parameters to answer (API.md). Without `unit`, statistics answer for the caller's own scope
+# Lists that need parameters to answer (docs/api.md). Without `unit`, statistics answer for the caller's own scope
 # (the whole program area, or a commune officer's commune).
 PARAMS = {"statistics/poverty": {"year": 2025}, "targets": {"year": 2025}}
 

@@ -1,6 +1,6 @@
 """The permission matrix of the whole API: every endpoint × every method × every role, with tokens.
 
-Rules (API.md, accounts.scoping): anonymous callers get 401 everywhere but the token endpoint; a signed-in role
+Rules (docs/api.md, accounts.scoping): anonymous callers get 401 everywhere but the token endpoint; a signed-in role
 reads a collection (200) or is refused it (403), never a 404 or worse; the provincial viewer only reads; nothing is ever hard-deleted; a commune token never reaches another commune's objects — reading
 one is a 404, and no write to it succeeds; no combination answers with a server error.
 """

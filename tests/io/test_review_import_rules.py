@@ -344,7 +344,7 @@ def test_the_locked_words_are_the_services(tantrao_officer, families):
 ])
 def test_the_classification_is_poverty_pys_on_the_domain_examples(tantrao_officer, families, tantrao, total,
                                                                   deprived, expected):
-    """DOMAIN.md §2 (Decree 07 Art. 3.2): income ≤ the line and ≥ 3 deprivations → poor; ≤ the line and 0–2 →
+    """docs/domain.md §2 (Decree 07 Art. 3.2): income ≤ the line and ≥ 3 deprivations → poor; ≤ the line and 0–2 →
     near-poor; above the line → neither (average living up to 2.250.000 đ in rural areas)."""
     rows = [review_row("TT-1", total=total, deprived=deprived)]
     plan = plan_of(tantrao_officer, rows)

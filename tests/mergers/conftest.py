@@ -20,7 +20,7 @@ from households.household_years import household_years_refresh
 from households.selectors import household_place_on
 from tests.conftest import HouseholdFactory, make_village
 
-# DOMAIN.md §1: the mergers of the program area, by effective date.
+# docs/domain.md §1: the mergers of the program area, by effective date.
 MERGER_DATES = (dt.date(2020, 1, 1), dt.date(2024, 9, 1), dt.date(2025, 7, 1))
 REFORM = dt.date(2025, 7, 1)
 BEFORE_REFORM = dt.date(2025, 6, 30)

@@ -1,4 +1,4 @@
-"""The API of API.md: `reports/` (start, status with progress and checksum, download, filters kind/year/unit),
+"""The API of docs/api.md: `reports/` (start, status with progress and checksum, download, filters kind/year/unit),
 `obligations/` and `submissions/`."""
 from __future__ import annotations
 

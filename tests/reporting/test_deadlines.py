@@ -44,7 +44,7 @@ def test_every_commune_in_force_and_every_agency_but_the_compiler_owes_the_2026_
     deadline = services.deadline_ensure(kind=annual, year=2026)
     created = services.obligations_ensure(deadline=deadline)
     communes = set(deadline.obligations.exclude(commune=None).values_list("commune__code", flat=True))
-    # Ten communes since the 1 July 2025 reform (DOMAIN.md §1).
+    # Ten communes since the 1 July 2025 reform (docs/domain.md §1).
     assert communes == {"02536", "02545", "02554", "02548", "02578", "02620", "02611", "02623", "02608", "02572"}
     agencies = set(deadline.obligations.exclude(agency=None).values_list("agency__code", flat=True))
     expected = set(Agency.objects.filter(active=True).exclude(code="LDTBXH").exclude(kind=AgencyKind.COMMUNES).values_list("code", flat=True))

@@ -1,4 +1,4 @@
-"""The rows of every by-unit table (DOMAIN.md §3, working layout: "one row per commune with the district total, rows
+"""The rows of every by-unit table (docs/domain.md §3, working layout: "one row per commune with the district total, rows
 split urban/rural"): the total first; then, in a report on the program area (rows are communes), the urban section —
 its subtotal, then its communes — and the rural section the same way; a section with no commune is left out, the
 total stays. A commune's report (rows are villages) is not split.

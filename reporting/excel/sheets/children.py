@@ -1,4 +1,4 @@
-"""03a. Children's deprivations (DOMAIN.md §3, form 8 of the working layout): per commune (or village), the poor
+"""03a. Children's deprivations (docs/domain.md §3, form 8 of the working layout): per commune (or village), the poor
 (table A) and near-poor (table B) households deprived on the indicators about children of the standard in force
 (Decree 07: 3 nutrition, health; 6 school attendance of children, education) — count and percentage of the category —
 and the children under 16 living in them; the total, then the urban and the rural communes under their subtotals

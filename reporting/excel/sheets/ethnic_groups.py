@@ -1,4 +1,4 @@
-"""02a. Households by ethnic group (DOMAIN.md §3, form 6 of the working layout): per commune (or village) Kinh, all
+"""02a. Households by ethnic group (docs/domain.md §3, form 6 of the working layout): per commune (or village) Kinh, all
 minorities, then each minority group present in the scope that year — for all resident households (table A), the
 poor (B) and the near-poor (C), each with the total, then the urban and the rural communes under their subtotals
 (`_grouping`); under B and C, the rate of each group. A household's group is its head's

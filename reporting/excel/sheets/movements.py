@@ -1,4 +1,4 @@
-"""01a, 01b. Movement of poor and of near-poor households (DOMAIN.md §3, forms 2 and 3): per commune (or village) a
+"""01a, 01b. Movement of poor and of near-poor households (docs/domain.md §3, forms 2 and 3): per commune (or village) a
 households row and a persons row, nine columns, 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 on every row; the total, then the
 urban and the rural communes each under their subtotal (`_grouping`), each the sum of its rows."""
 from __future__ import annotations
