@@ -513,20 +513,77 @@ def review_sections(form: "ReviewForm", evaluation: Evaluation | None) -> list[S
 
 
 class MeetingForm(forms.Form):
+    step_name = gettext_lazy("Họp thôn thống nhất kết quả")
     village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none())
     held_on = forms.DateField(label=gettext_lazy("Ngày họp"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     chaired_by = forms.CharField(label=gettext_lazy("Người chủ trì (trưởng thôn)"), max_length=120, required=False)
     attendance = forms.IntegerField(label=gettext_lazy("Số người dự họp"), min_value=1)
     agreeing = forms.IntegerField(label=gettext_lazy("Số người đồng ý với kết quả"), min_value=0)
     minutes_note = forms.CharField(label=gettext_lazy("Ghi chú biên bản"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Asked only when the figures give under 50 %: a mistyped count must not send a whole village back unseen.
+    confirm_redo = forms.BooleanField(
+        label=gettext_lazy("Tôi xác nhận cuộc họp có dưới 50 % người dự họp đồng ý: các phiếu của thôn trở lại bước rà soát."),
+        required=False,
+    )
 
     def __init__(self, *args, villages, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         village_choices(self.fields["village"], villages, on=on)
         self.fields["village"].empty_label = gettext("— Chọn thôn —")
 
+    def clean(self):
+        data = super().clean()
+        meeting_counts_check(self, data)
+        if self.fails and not data.get("confirm_redo") and not self.has_error("agreeing"):
+            self.add_error("confirm_redo", gettext(
+                "Chỉ %(agreeing)s/%(attendance)s người đồng ý (dưới 50 %%): kiểm tra lại số liệu; nếu đúng, đánh dấu ô "
+                "xác nhận rồi ghi lại."
+            ) % {"agreeing": data["agreeing"], "attendance": data["attendance"]})
+        return data
+
+    @property
+    def asks_confirmation(self) -> bool:
+        return self.is_bound and ("confirm_redo" in self.errors or bool(self.data.get("confirm_redo")))
+
+
+def meeting_counts_check(form: forms.Form, data: dict) -> None:
+    """Attendance and agreeing counts of a meeting form, checked together; sets `form.fails` (under 50 %)."""
+    form.fails = False
+    attendance, agreeing = data.get("attendance"), data.get("agreeing")
+    if attendance is None or agreeing is None:
+        return
+    if agreeing > attendance:
+        form.add_error("agreeing", gettext("Số người đồng ý (%(agreeing)s) không được lớn hơn số người dự họp (%(attendance)s).")
+                       % {"agreeing": agreeing, "attendance": attendance})
+        return
+    form.fails = not poverty.meeting_agrees(attendance=attendance, agreeing=agreeing)
+
+
+class MeetingCorrectForm(forms.Form):
+    """Correct a meeting record on the day it was recorded (services.village_meeting_correct)."""
+
+    step_name = gettext_lazy("Sửa biên bản họp")
+    chaired_by = forms.CharField(label=gettext_lazy("Người chủ trì (trưởng thôn)"), max_length=120, required=False)
+    attendance = forms.IntegerField(label=gettext_lazy("Số người dự họp"), min_value=1)
+    agreeing = forms.IntegerField(label=gettext_lazy("Số người đồng ý với kết quả"), min_value=0)
+    minutes_note = forms.CharField(label=gettext_lazy("Ghi chú biên bản"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Lý do sửa"), max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        meeting_counts_check(self, data)
+        return data
+
+
+class VillageBulkForm(forms.Form):
+    """One step for every review of a village (services.village_reviews_bulk)."""
+
+    village = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("submit", gettext_lazy("Hoàn thành rà soát cả thôn")), ("send_back", gettext_lazy("Trả lại rà soát cả thôn"))])
+
 
 class PostingForm(forms.Form):
+    step_name = gettext_lazy("Niêm yết công khai")
     village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none())
     posted_from = forms.DateField(label=gettext_lazy("Niêm yết từ ngày"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     posted_until = forms.DateField(label=gettext_lazy("Đến ngày (để trống: tự tính theo số ngày làm việc)"), required=False, widget=DateInput(),
@@ -540,11 +597,13 @@ class PostingForm(forms.Form):
 
 
 class RecognitionForm(forms.Form):
+    step_name = gettext_lazy("Quyết định công nhận của Chủ tịch UBND xã")
     decision_number = forms.CharField(label=gettext_lazy("Số quyết định công nhận"), max_length=60, widget=forms.TextInput(attrs={"placeholder": "125/QĐ-UBND"}))
     decision_date = forms.DateField(label=gettext_lazy("Ngày quyết định"), widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
 
 
 class ConfirmForm(forms.Form):
+    step_name = gettext_lazy("Huyện xác nhận kết quả của xã")
     note = forms.CharField(label=gettext_lazy("Ghi chú xác nhận"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

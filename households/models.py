@@ -778,13 +778,17 @@ class VillageMeeting(models.Model):
     minutes_note = NFCTextField(gettext_lazy("ghi chú biên bản"), blank=True)
     recorded_by = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người ghi"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(gettext_lazy("ghi lúc"), auto_now_add=True)
+    # Same-day corrections of a mistyped record (services.village_meeting_correct): each keeps who, when, why and
+    # the figures it replaced, so the minutes can always be read as first recorded.
+    corrections = models.JSONField(gettext_lazy("các lần sửa biên bản"), default=list, blank=True)
 
     scope_commune_field = "round__commune"
 
     class Meta:
         verbose_name = gettext_lazy("họp thôn thống nhất kết quả rà soát")
         verbose_name_plural = gettext_lazy("họp thôn thống nhất kết quả rà soát")
-        ordering = ["-held_on", "village__name"]
+        # A village may meet twice on one day (a failed meeting, then an agreed one): the later record comes first.
+        ordering = ["-held_on", "-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(attendance__gte=1), name="meeting_has_attendance"),
             models.CheckConstraint(condition=Q(agreeing__lte=models.F("attendance")), name="meeting_agreeing_not_above_attendance"),

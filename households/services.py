@@ -177,35 +177,49 @@ def _membership_dates(row: Mapping[str, Any], *, prefix: str, birth: dt.date | N
     return out
 
 
-def _save_members(*, household: Household, members: list[dict[str, Any]]) -> None:
-    existing = {m.pk: m for m in household.members.all()}
-    kept: set[int] = set()
+def household_members_check(*, household: Household | None, members: list[dict[str, Any]]) -> list[tuple[Member, dict[str, Any]]]:
+    """Check every member row at once and return each row's member and values to save; refuses with every error of
+    every row (keys `members[i].field`), so a form shows them all in one round."""
+    existing = {m.pk: m for m in household.members.all()} if household is not None and household.pk else {}
+    errors: dict[str, list[str]] = {}
+    checked: list[tuple[Member, dict[str, Any]]] = []
     seen_ids: set[str] = set()
+
+    def refuse(exc: ValidationError) -> None:
+        for key, msgs in exc.message_dict.items():
+            errors.setdefault(key, []).extend(msgs)
+
     for index, row in enumerate(members):
         prefix = f"members[{index}]"
         pk = row.get("id")
         if pk and int(pk) not in existing:
-            raise ValidationError({prefix: "Nhân khẩu này không thuộc hộ."})
+            refuse(ValidationError({prefix: "Nhân khẩu này không thuộc hộ."}))
+            continue
         member = existing.get(int(pk)) if pk else Member(household=household)
         name = nfc_line(row.get("full_name"))
         if not name:
-            raise ValidationError({f"{prefix}.full_name": "Chưa nhập họ và tên."})
+            refuse(ValidationError({f"{prefix}.full_name": "Chưa nhập họ và tên."}))
         if row.get("sex") not in ("male", "female"):
-            raise ValidationError({f"{prefix}.sex": "Giới tính phải là Nam hoặc Nữ."})
+            refuse(ValidationError({f"{prefix}.sex": "Giới tính phải là Nam hoặc Nữ."}))
         birth = row.get("birth_date")
         if birth and birth > timezone.localdate():
-            raise ValidationError({f"{prefix}.birth_date": "Ngày sinh không được sau ngày hôm nay."})
-        citizen_id = _check_citizen_id(row.get("citizen_id"), member_pk=member.pk, field=f"{prefix}.citizen_id")
+            refuse(ValidationError({f"{prefix}.birth_date": "Ngày sinh không được sau ngày hôm nay."}))
+            birth = None
+        citizen_id = None
+        try:
+            citizen_id = _check_citizen_id(row.get("citizen_id"), member_pk=member.pk, field=f"{prefix}.citizen_id")
+        except ValidationError as exc:
+            refuse(exc)
         if citizen_id and citizen_id in seen_ids:
-            raise ValidationError({f"{prefix}.citizen_id": f"Số định danh {citizen_id} bị nhập hai lần trong hộ."})
+            refuse(ValidationError({f"{prefix}.citizen_id": f"Số định danh {citizen_id} bị nhập hai lần trong hộ."}))
         if citizen_id:
             seen_ids.add(citizen_id)
         ethnic = row.get("ethnic_group")
         if ethnic is not None and not isinstance(ethnic, EthnicGroup):
-            raise ValidationError({f"{prefix}.ethnic_group": "Dân tộc không hợp lệ."})
+            refuse(ValidationError({f"{prefix}.ethnic_group": "Dân tộc không hợp lệ."}))
         values = {
             "full_name": name,
-            "sex": row["sex"],
+            "sex": row.get("sex"),
             "birth_date": birth,
             "birth_year_only": bool(row.get("birth_year_only", False)),
             "citizen_id": citizen_id,
@@ -213,11 +227,25 @@ def _save_members(*, household: Household, members: list[dict[str, Any]]) -> Non
             "relation": row.get("relation") or Relation.OTHER,
             "order": row.get("order", index),
         }
-        values.update(_membership_dates(row, prefix=prefix, birth=birth, member=member))
+        try:
+            values.update(_membership_dates(row, prefix=prefix, birth=birth, member=member))
+        except ValidationError as exc:
+            refuse(exc)
+        checked.append((member, values))
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _save_members(*, household: Household, members: list[dict[str, Any]]) -> None:
+    existing = {m.pk: m for m in household.members.all()}
+    kept: set[int] = set()
+    for member, values in household_members_check(household=household, members=members):
         changed = member.pk is None or any(getattr(member, k) != v for k, v in values.items())
         if changed:
             for k, v in values.items():
                 setattr(member, k, v)
+            member.household = household
             member.save()
         kept.add(member.pk)
     for pk, member in existing.items():
@@ -931,6 +959,103 @@ def village_meeting_record(
                 f"Họp thôn ngày {held_on:%d/%m/%Y}: chỉ {share}, dưới 50 %: rà soát lại (Quyết định 24/2021/QĐ-TTg, Điều 4).",
             )
     return meeting
+
+
+def meeting_correctable(meeting: VillageMeeting, *, today: dt.date | None = None) -> bool:
+    """A meeting record may be corrected on the day it was recorded (a typing mistake), not later: after that the
+    minutes stand and a new meeting is held."""
+    return timezone.localdate(meeting.recorded_at) == (today or timezone.localdate())
+
+
+@transaction.atomic
+def village_meeting_correct(
+    *,
+    meeting: VillageMeeting,
+    attendance: int,
+    agreeing: int,
+    reason: str,
+    user: Any,
+    chaired_by: str | None = None,
+    minutes_note: str | None = None,
+) -> VillageMeeting:
+    """Correct a mistyped village meeting record on the day it was recorded, with the reason kept beside the
+    figures it replaces (`VillageMeeting.corrections`). When the outcome changes, the reviews the meeting
+    decided follow it (agreed ↔ back to the survey, Decision 24/2021/QĐ-TTg Art. 4.3), as long as none of
+    them has moved on since."""
+    meeting = VillageMeeting.objects.select_for_update().select_related("round").get(pk=meeting.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Phải ghi lý do sửa biên bản họp."})
+    if not meeting_correctable(meeting):
+        raise ValidationError(
+            f"Chỉ sửa được biên bản họp trong ngày ghi ({timezone.localdate(meeting.recorded_at):%d/%m/%Y}); "
+            "sau đó phải tổ chức họp lại."
+        )
+    try:
+        attendance, agreeing = int(attendance), int(agreeing)
+        agrees = poverty.meeting_agrees(attendance=attendance, agreeing=agreeing)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"agreeing": str(exc) or "Số người không hợp lệ."}) from None
+    outcome = MeetingOutcome.AGREED if agrees else MeetingOutcome.REDO
+    left_in = ReviewState.AGREED if meeting.outcome == MeetingOutcome.AGREED else ReviewState.DRAFT
+    reviews = list(
+        AnnualReview.objects.select_for_update(of=("self",)).select_related("household")
+        .filter(meeting=meeting).order_by("household__code")
+    )
+    moved = [r.household.code for r in reviews if r.state != left_in]
+    if outcome != meeting.outcome and moved:
+        raise ValidationError(
+            f"Không sửa được kết quả họp: {len(moved)} phiếu đã sang bước khác sau cuộc họp "
+            f"(hộ {', '.join(moved[:5])}{'…' if len(moved) > 5 else ''})."
+        )
+    meeting.corrections = [*meeting.corrections, {
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "by": getattr(user, "display_name", "") or getattr(user, "username", ""),
+        "reason": reason,
+        "before": {"attendance": meeting.attendance, "agreeing": meeting.agreeing, "outcome": meeting.outcome,
+                   "chaired_by": meeting.chaired_by},
+    }]
+    share = f"{agreeing}/{attendance} người dự họp đồng ý ({100 * agreeing / attendance:.1f} %)".replace(".", ",")
+    note = f"Sửa biên bản họp thôn ngày {meeting.held_on:%d/%m/%Y} ({reason}): {share}."
+    if outcome != meeting.outcome:
+        for review in reviews:
+            if agrees:
+                _move(review, ReviewState.AGREED, ReviewAction.AGREE, user, note)
+            else:
+                _move(review, ReviewState.DRAFT, ReviewAction.REDO, user, note + " Dưới 50 %: rà soát lại.")
+    meeting.attendance, meeting.agreeing, meeting.outcome = attendance, agreeing, outcome
+    if chaired_by is not None:
+        meeting.chaired_by = nfc_line(chaired_by) or ""
+    if minutes_note is not None:
+        meeting.minutes_note = minutes_note
+    meeting.save()
+    return meeting
+
+
+# The two steps an officer takes for a whole village at once from the board: every review of the village in the
+# first state moves to the second, one by one through review_transition (its rules and history stay).
+VILLAGE_BULK = {
+    "submit": (ReviewState.DRAFT, ReviewState.REVIEWED),
+    "send_back": (ReviewState.REVIEWED, ReviewState.DRAFT),
+}
+
+
+@transaction.atomic
+def village_reviews_bulk(
+    *, commune: AdministrativeUnit, year: int, village: AdministrativeUnit, action: str, user: Any, note: str = ""
+) -> int:
+    """Complete the survey of every review of a village still being surveyed ("submit"), or send every review
+    waiting for the village meeting back to the survey ("send_back"). Returns how many moved."""
+    if action not in VILLAGE_BULK:
+        raise ValidationError({"action": f"Thao tác không hợp lệ: {action}."})
+    source, target = VILLAGE_BULK[action]
+    rnd = _village_in_round(commune=commune, year=year, village=village)
+    reviews = list(AnnualReview.objects.filter(round=rnd, village=village, state=source).order_by("household__code"))
+    if not reviews:
+        raise ValidationError(f"{village.name} không còn phiếu nào ở bước «{ReviewState(source).label}».")
+    for review in reviews:
+        review_transition(review=review, to_state=target, user=user, note=note)
+    return len(reviews)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

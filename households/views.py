@@ -29,7 +29,9 @@ from .forms import (
     ConfirmForm,
     FlagResolveForm,
     HouseholdForm,
+    MeetingCorrectForm,
     MeetingForm,
+    VillageBulkForm,
     MemberFormSet,
     NewMemberFormSet,
     PostingForm,
@@ -240,9 +242,14 @@ def household_edit(request, code: str | None = None):
                 messages.error(request, exc.messages[0])
             except ValidationError as exc:
                 _attach_errors(form, formset, exc)
+                if not any(k.startswith("members[") for k in getattr(exc, "error_dict", {})):
+                    _check_members(household, formset)
             else:
                 messages.success(request, gettext("Đã lưu hộ %(code)s.") % {"code": saved.code})
                 return redirect("households:household_detail", code=saved.code)
+        else:
+            # Every field in one round: the rows the form accepted still get the service's checks.
+            _check_members(household, formset)
     else:
         if household is not None:
             form = HouseholdForm(initial=household_initial(household), communes=communes, villages=villages, creating=False)
@@ -251,6 +258,25 @@ def household_edit(request, code: str | None = None):
             form = HouseholdForm(communes=communes, villages=villages)
             formset = NewMemberFormSet(prefix="members")
     return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": household})
+
+
+def _check_members(household, formset) -> None:
+    """The service's member checks (future dates, ID numbers taken, …) on the rows the form itself accepted."""
+    formset.is_valid()  # every row cleaned; a row with errors keeps the fields that passed in cleaned_data
+    live = [f for f in formset.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+    rows = [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in live]
+    try:
+        services.household_members_check(household=household, members=rows)
+    except ValidationError as exc:
+        for field, msgs in exc.message_dict.items():
+            if not field.startswith("members["):
+                continue
+            target = live[int(field[len("members["):field.index("]")])]
+            sub = field.split(".", 1)[1] if "." in field else None
+            if sub in target.fields and (sub in target.errors or sub not in target.cleaned_data):
+                continue  # the field's own error (or a value the form refused) comes first
+            for m in msgs:
+                target.add_error(sub if sub in target.fields else None, m)
 
 
 def _attach_errors(form, formset, exc: ValidationError) -> None:
@@ -330,21 +356,28 @@ def _villages_with(commune, year: int, state: str):
 def review_board(request):
     """The commune's review board for a year: progress by village and step, the households to review, the
     steps to record (village meetings, posting, recognition, the district's confirmation), the printouts."""
-    user = request.user
     year = _review_year(request)
     commune, communes = _pick_commune(request, year)
+    return _board_render(request, year=year, commune=commune, communes=communes)
+
+
+def _board_render(request, *, year: int, commune, communes, bound: dict | None = None, status: int = 200):
+    """The board page; `bound` holds a step's form as posted (kept values, errors beside their fields) in place
+    of the fresh one, so a refused step loses nothing the officer typed."""
+    user = request.user
     context = {"year": year, "years": range(timezone.localdate().year, FIRST_REVIEW_YEAR - 1, -1), "communes": communes,
                "commune": commune, "is_district": services.is_district_user(user), "can_edit": user.can_edit_registry,
                "states": ReviewState.choices, "state_columns": STATE_COLUMNS}
     if commune is None:
         context["overview"] = selectors.review_progress_by_commune(year=year, ids=commune_ids(user))
         return render(request, "households/review_board.html", context)
-    village_id = _int(request.GET.get("village"))
-    state = request.GET.get("state", "")
-    todo = request.GET.get("todo") == "1"
-    q = request.GET.get("q", "").strip()
+    params = request.GET
+    village_id = _int(params.get("village"))
+    state = params.get("state", "")
+    todo = params.get("todo") == "1"
+    q = params.get("q", "").strip()
     households = selectors.review_board_households(commune=commune, year=year, village_id=village_id, state=state, todo=todo, search=q)
-    page = Paginator(households.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    page = Paginator(households.values_list("pk", flat=True), 50).get_page(params.get("page"))
     day = commune_year_day(commune, year)
     rows = selectors.review_board_rows(ids=list(page.object_list), year=year)
     board = selectors.review_board(commune=commune, year=year)
@@ -362,82 +395,159 @@ def review_board(request):
     })
     if request.htmx and request.htmx.target == "board-rows":
         return render(request, "households/_board_rows.html", context)
+    today = timezone.localdate()
+    bound = bound or {}
+    todays_meetings = [
+        m for m in VillageMeeting.objects.filter(round__commune=commune, round__year=year, recorded_at__date__gte=today - dt.timedelta(days=1))
+        .select_related("village") if services.meeting_correctable(m, today=today)
+    ]
+    for m in todays_meetings:
+        m.village_label = names.label(m.village_id, on=day) or village_label(m.village, on=day)
+        m.form = bound["correct_form"] if getattr(bound.get("correct_form"), "meeting_pk", None) == m.pk else MeetingCorrectForm(
+            initial={"chaired_by": m.chaired_by, "attendance": m.attendance, "agreeing": m.agreeing,
+                     "minutes_note": m.minutes_note}, prefix=f"m{m.pk}")
     context.update({
-        "meeting_form": MeetingForm(villages=_villages_with(commune, year, ReviewState.REVIEWED), on=day, initial={"held_on": timezone.localdate()}),
-        "posting_form": PostingForm(villages=_villages_with(commune, year, ReviewState.AGREED), on=day, initial={"posted_from": timezone.localdate()}),
-        "recognition_form": RecognitionForm(initial={"decision_date": timezone.localdate()}),
-        "confirm_form": ConfirmForm(),
+        "meeting_form": bound.get("meeting_form") or MeetingForm(villages=_villages_with(commune, year, ReviewState.REVIEWED), on=day, initial={"held_on": today}),
+        "posting_form": bound.get("posting_form") or PostingForm(villages=_villages_with(commune, year, ReviewState.AGREED), on=day, initial={"posted_from": today}),
+        "recognition_form": bound.get("recognition_form") or RecognitionForm(initial={"decision_date": today}),
+        "confirm_form": bound.get("confirm_form") or ConfirmForm(),
+        "todays_meetings": todays_meetings,
+        "bulk_error": bound.get("bulk_error"),
         "print_villages": AdministrativeUnit.objects.filter(
             pk__in=AnnualReview.objects.filter(commune=commune, year=year).values("village_id")
         ).order_by("name"),
     })
-    return render(request, "households/review_board.html", context)
+    return render(request, "households/review_board.html", context, status=status)
 
 
-def _post_step(request, form_class, villages_state: str | None, run):
-    """Shared handling of the commune-level steps posted from the board."""
+def _errors_to_form(form, exc: ValidationError) -> None:
+    """A service's refusal onto the form: each message beside its field where it names one, else at the form's top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _post_step(request, form_class, villages_state: str | None, run, *, name: str, prefix: str | None = None):
+    """Shared handling of the commune-level steps posted from the board. A refused step shows the board again
+    with the form as typed and each error beside its field (status 400); a recorded one redirects to the board."""
     user = request.user
     year = _review_year(request)
-    commune, _ = _pick_commune(request, year)
+    commune, communes = _pick_commune(request, year)
     if commune is None or request.method != "POST":
         return redirect(_board_url(commune, year))
     kwargs = {"villages": _villages_with(commune, year, villages_state), "on": commune_year_day(commune, year)} if villages_state else {}
-    form = form_class(request.POST, **kwargs)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {e}".lstrip(": "))
-        return redirect(_board_url(commune, year))
-    try:
-        text = run(commune=commune, year=year, data=form.cleaned_data, user=user)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or gettext("Bạn không có quyền thực hiện bước này."))
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, text)
-    return redirect(_board_url(commune, year))
+    form = form_class(request.POST, prefix=prefix, **kwargs)
+    if form.is_valid():
+        try:
+            text = run(commune=commune, year=year, data=form.cleaned_data, user=user, form=form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or gettext("Bạn không có quyền thực hiện bước này."))
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, text)
+            return redirect(_board_url(commune, year))
+    messages.error(request, gettext("Chưa ghi được: xem lỗi bên cạnh từng ô trong phần «%(step)s».") % {"step": form_class.step_name})
+    return _board_render(request, year=year, commune=commune, communes=communes, bound={name: form}, status=400)
 
 
 @role_required(*REVIEW_ROLES)
 def review_meeting(request):
-    def run(*, commune, year, data, user):
+    def run(*, commune, year, data, user, form):
+        data = {k: v for k, v in data.items() if k != "confirm_redo"}
         meeting = services.village_meeting_record(commune=commune, year=year, user=user, **data)
         name = village_label(meeting.village, on=commune_year_day(commune, year))
         if meeting.outcome == "agreed":
             return gettext("Đã ghi họp %(name)s: %(agreeing)s/%(attendance)s người đồng ý; %(review_count)s hộ được thống nhất.") % {"name": name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count}
         return (gettext("Đã ghi họp %(name)s: chỉ %(agreeing)s/%(attendance)s người đồng ý (dưới 50 %%). %(review_count)s hộ được trả lại để rà soát lại.") % {"name": name, "agreeing": meeting.agreeing, "attendance": meeting.attendance, "review_count": meeting.review_count})
 
-    return _post_step(request, MeetingForm, ReviewState.REVIEWED, run)
+    return _post_step(request, MeetingForm, ReviewState.REVIEWED, run, name="meeting_form")
+
+
+@role_required(*REVIEW_ROLES)
+def review_meeting_correct(request, pk: int):
+    """Correct today's record of a village meeting (a mistyped count), with the reason kept."""
+    meeting = get_object_or_404(scope(request.user, VillageMeeting.objects.select_related("round", "village")), pk=pk)
+    if not request.user.can_edit_registry:
+        raise PermissionDenied
+
+    class Form(MeetingCorrectForm):
+        meeting_pk = meeting.pk
+
+    def run(*, commune, year, data, user, form):
+        if commune.pk != meeting.round.commune_id or year != meeting.round.year:
+            raise ValidationError(gettext("Cuộc họp này không thuộc xã và năm đang xem."))
+        fields = {k: data[k] for k in ("attendance", "agreeing", "chaired_by", "minutes_note", "reason")}
+        m = services.village_meeting_correct(meeting=meeting, user=user, **fields)
+        return gettext("Đã sửa biên bản họp %(name)s: %(agreeing)s/%(attendance)s người đồng ý (%(outcome)s).") % {
+            "name": village_label(m.village, on=commune_year_day(commune, year)), "agreeing": m.agreeing,
+            "attendance": m.attendance, "outcome": m.get_outcome_display()}
+
+    return _post_step(request, Form, None, run, name="correct_form", prefix=f"m{meeting.pk}")
+
+
+@role_required(*REVIEW_ROLES)
+def review_village_bulk(request):
+    """One step for every review of a village: complete the survey for all, or send all back to the survey."""
+    if not request.user.can_edit_registry:
+        raise PermissionDenied
+    year = _review_year(request)
+    commune, communes = _pick_commune(request, year)
+    form = VillageBulkForm(request.POST or None)
+    if commune is None or request.method != "POST" or not form.is_valid():
+        return redirect(_board_url(commune, year))
+    village = AdministrativeUnit.objects.filter(
+        pk=form.cleaned_data["village"], pk__in=AnnualReview.objects.filter(commune=commune, year=year).values("village_id")
+    ).first()
+    if village is None:
+        raise Http404(gettext("Không tìm thấy thôn này trong phiếu rà soát của xã."))
+    action = form.cleaned_data["action"]
+    try:
+        count = services.village_reviews_bulk(commune=commune, year=year, village=village, action=action, user=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        messages.error(request, error)
+        return _board_render(request, year=year, commune=commune, communes=communes, bound={"bulk_error": (village.pk, error)}, status=400)
+    name = village_label(village, on=commune_year_day(commune, year))
+    if action == "submit":
+        messages.success(request, gettext("%(name)s: %(count)s phiếu đã hoàn thành rà soát, chờ họp thôn.") % {"name": name, "count": count})
+    else:
+        messages.success(request, gettext("%(name)s: %(count)s phiếu được trả lại bước rà soát.") % {"name": name, "count": count})
+    return redirect(_board_url(commune, year))
 
 
 @role_required(*REVIEW_ROLES)
 def review_posting(request):
-    def run(*, commune, year, data, user):
+    def run(*, commune, year, data, user, form):
         posting = services.posting_record(commune=commune, year=year, user=user, **data)
         return (gettext("Đã ghi niêm yết %(name)s từ %(posted_from)s đến %(posted_until)s (%(review_count)s hộ).") % {"name": village_label(posting.village, on=commune_year_day(commune, year)), "posted_from": f"{posting.posted_from:%d/%m/%Y}", "posted_until": f"{posting.posted_until:%d/%m/%Y}", "review_count": posting.review_count})
 
-    return _post_step(request, PostingForm, ReviewState.AGREED, run)
+    return _post_step(request, PostingForm, ReviewState.AGREED, run, name="posting_form")
 
 
 @role_required(*REVIEW_ROLES)
 def review_recognise(request):
-    def run(*, commune, year, data, user):
+    def run(*, commune, year, data, user, form):
         rnd, done, left = services.round_recognise(commune=commune, year=year, user=user, **data)
         text = gettext("Đã ghi quyết định %(decision_number)s: %(done)s hộ được công nhận.") % {"decision_number": rnd.decision_number, "done": done}
-        return text + ((gettext(" %(len)s hộ chưa đủ điều kiện.") % {"len": len(left)}) if left else "")
+        if left:
+            # Say why the others wait and which they are (the first few; the board's list filter shows them all).
+            text += " " + gettext("%(len)s hộ chưa đủ điều kiện: %(why)s") % {"len": len(left), "why": " ".join(left[:5]) + (" …" if len(left) > 5 else "")}
+        return text
 
-    return _post_step(request, RecognitionForm, None, run)
+    return _post_step(request, RecognitionForm, None, run, name="recognition_form")
 
 
 @role_required(*DISTRICT_ROLES)
 def review_confirm(request):
-    def run(*, commune, year, data, user):
+    def run(*, commune, year, data, user, form):
         rnd, count = services.round_confirm(commune=commune, year=year, user=user, note=data.get("note", ""))
         return gettext("Huyện đã xác nhận %(count)s kết quả rà soát của %(name)s năm %(year)s.") % {"count": count, "name": commune.name, "year": year}
 
-    return _post_step(request, ConfirmForm, None, run)
+    return _post_step(request, ConfirmForm, None, run, name="confirm_form")
 
 
 def _scoped_review(user, **lookup) -> AnnualReview:
@@ -695,7 +805,7 @@ def review_print(request, kind: str):
         context["village_label"] = village_label(village, on=commune_year_day(commune, year))
         if kind == "meeting":
             context["reviews"] = selectors.meeting_list(commune=commune, year=year, village=village)
-            context["meeting"] = VillageMeeting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-held_on").first()
+            context["meeting"] = VillageMeeting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-held_on", "-recorded_at", "-id").first()
         else:
             context["lists"] = selectors.posting_list(commune=commune, year=year, village=village)
             context["posting"] = PublicPosting.objects.filter(round__commune=commune, round__year=year, village=village).order_by("-posted_from").first()

@@ -453,6 +453,17 @@ class GeneratedReport(models.Model):
         return self.kind.period_label(self.year)
 
     @property
+    def short_title(self) -> str:
+        """"Báo cáo năm 2026", "Sơ kết 5 năm giai đoạn 2021–2025": the kind's short name and its period, the period's
+        first word dropped where the name already ends with it (not "Báo cáo năm năm 2026")."""
+        name = self.kind.short_name or self.kind.name
+        period = self.period_label[:1].lower() + self.period_label[1:]
+        first, _, rest = period.partition(" ")
+        if rest and name.lower().endswith(" " + first):
+            period = rest
+        return f"{name} {period}"
+
+    @property
     def personal_data(self) -> bool:
         return self.edition == Edition.FULL
 

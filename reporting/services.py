@@ -597,7 +597,7 @@ def report_generate(*, report_id: int, now: dt.datetime | None = None) -> Genera
     if report.requested_by_id:
         notify(
             users=[report.requested_by], kind=NotificationKind.REPORT_READY, key=f"report:{report.pk}",
-            title=f"Đã lập xong {report.kind.short_name.lower() or report.kind.name} {report.period_label.lower()} – {report.unit.name}",
+            title=f"Đã lập xong {report.short_title[:1].lower()}{report.short_title[1:]} – {report.unit.name}",
             url=reverse("reporting:report_detail", args=[report.pk]), now=now,
         )
     return report

@@ -232,3 +232,12 @@ def test_an_existing_review_opens_with_its_classification_and_reasons(client, ta
     html = client.get(form_url(trungyen_household)).content.decode()
     assert 'id="live-classification">Hộ nghèo<' in html and "Thiếu hụt 3 chỉ số" in html
     assert 'value="57600000"' in html and 'id="id_dep_4" value="on" checked' in html
+
+
+def test_indicator_notes_keep_the_capitals_of_peoples_names(client, tantrao_officer, trungyen_household):
+    """A note set inside "Cán bộ đánh dấu (…)" is not lowercased: the names in it stay names."""
+    client.force_login(tantrao_officer)
+    html = client.get(form_url(trungyen_household)).content.decode()
+    notes = re.findall(r'<small class="ind-source entered">(.*?)</small>', html, re.S)
+    schooling = [n for n in notes if "đi học" in n]
+    assert schooling and "Ma Văn Nam" in schooling[0], notes
