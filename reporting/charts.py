@@ -290,6 +290,7 @@ def _line_chart(*, cid: str, layout: dict[str, int], title, years, series, suffi
         body.append(f'<text x="{left - 4:.1f}" y="{yy(t) + font / 3:.1f}" font-size="{font - 1}" text-anchor="end" fill="{NEUTRAL}">{number(t, 0 if t == int(t) else (1 if t * 10 == int(t * 10) else 2))}{escape(suffix.strip())}</text>')
     for i, year in enumerate(years):
         body.append(f'<text x="{xx(i):.1f}" y="{bottom + font + 4:.1f}" font-size="{font}" text-anchor="middle" fill="#1f2328">{year}</text>')
+    drawn: list[tuple[dict[str, Any], list[list[tuple[float, float, float]]]]] = []  # each series with its drawn segments
     for s in series:
         segments, current = [], []
         for i, year in enumerate(years):
@@ -302,14 +303,28 @@ def _line_chart(*, cid: str, layout: dict[str, int], title, years, series, suffi
                 current.append((xx(i), yy(v), v))
         if current:
             segments.append(current)
+        drawn.append((s, segments))
         dash = ' stroke-dasharray="6 4"' if s.get("dashed") else ""
         for seg in segments:
             pts = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in seg)
             body.append(f'<polyline points="{pts}" fill="none" stroke="{s["color"]}" stroke-width="2.5"{dash}/>')
             for x, y, v in seg:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2.5 if s.get("dashed") else 3.5}" fill="{s["color"]}"><title>{escape(s["name"])}: {number(v, digits)}{escape(suffix)}</title></circle>')
-                if s.get("labels"):
-                    body.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="{font - 1}" text-anchor="middle" fill="{s["color"]}" font-weight="600">{number(v, 1)}</text>')
+    # Point labels last, over every line: beside the point on the side that keeps clear of the lines (all series,
+    # the labelled one included), with a white halo where a line still passes near.
+    label_font = font - 1
+    for s, segments in drawn:
+        if not s.get("labels"):
+            continue
+        lines = [other for _, other in drawn]
+        for seg in segments:
+            for x, y, v in seg:
+                text = number(v, 1)
+                tx, baseline, anchor = _label_place(x, y, text, label_font, lines, box=(left, top, width - right, bottom))
+                body.append(
+                    f'<text x="{tx:.1f}" y="{baseline:.1f}" font-size="{label_font}" text-anchor="{anchor}" fill="{s["color"]}" font-weight="600" '
+                    f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{text}</text>'
+                )
     if not values:
         body.append(f'<text x="{width / 2:.0f}" y="{top + height_plot / 2:.0f}" font-size="{font}" text-anchor="middle" fill="{NEUTRAL}">{escape(gettext("Chưa có số liệu"))}</text>')
     legend, h = _legend([(s["name"], s["color"], "dash" if s.get("dashed") else "line") for s in series],
@@ -317,6 +332,47 @@ def _line_chart(*, cid: str, layout: dict[str, int], title, years, series, suffi
     body.append(legend)
     height = bottom + 2 * font + 12 + h
     return _svg(cid, width, height, title, "".join(body), interactive=False, desc=desc)
+
+
+def _y_at(segments: list[list[tuple[float, float, float]]], x: float) -> float | None:
+    """The height of a drawn line at `x` (between its points), or None where the line does not pass."""
+    for seg in segments:
+        if len(seg) == 1 and abs(seg[0][0] - x) < 0.5:
+            return seg[0][1]
+        for (x1, y1, _), (x2, y2, _) in zip(seg, seg[1:]):
+            if x1 <= x <= x2 and x2 > x1:
+                return y1 + (y2 - y1) * (x - x1) / (x2 - x1)
+    return None
+
+
+def _label_place(x: float, y: float, text: str, font: int, lines: list[list[list[tuple[float, float, float]]]], *,
+                 box: tuple[float, float, float, float]) -> tuple[float, float, str]:
+    """Where a point's value label goes (x, baseline, text-anchor): above the point, as before, unless a line (any
+    series, the labelled one included) runs through that spot; then below, right, left or at a corner of the point,
+    whichever keeps the most room from the lines. `box`: the plot area (left, top, right, bottom) the label stays inside."""
+    w = _text_width(text, font)
+    # (x, baseline, anchor, the text's box: x0, x1, top, bottom)
+    candidates = [
+        (x, y - 7, "middle", (x - w / 2, x + w / 2, y - 7 - font * 0.8, y - 5)),
+        (x, y + 6 + font * 0.8, "middle", (x - w / 2, x + w / 2, y + 6, y + 8 + font * 0.8)),
+        (x + 7, y + font / 3, "start", (x + 7, x + 7 + w, y + font / 3 - font * 0.8, y + font / 3 + 2)),
+        (x - 7, y + font / 3, "end", (x - 7 - w, x - 7, y + font / 3 - font * 0.8, y + font / 3 + 2)),
+    ] + [
+        (x + dx * 5, y + dy, "start" if dx > 0 else "end",
+         (x + 5 if dx > 0 else x - 5 - w, x + 5 + w if dx > 0 else x - 5, y + dy - font * 0.8, y + dy + 2))
+        for dx, dy in ((1, -6), (-1, -6), (1, 6 + font * 0.8), (-1, 6 + font * 0.8))
+    ]
+
+    def room(c) -> float:
+        x0, x1, top, bottom = c[3]
+        if x0 < box[0] - 6 or x1 > box[2] + 6 or top < box[1] - 10 or bottom > box[3]:
+            return -99.0
+        heights = [h for segments in lines for k in range(5) if (h := _y_at(segments, x0 + (x1 - x0) * k / 4)) is not None]
+        return min((max(top - h, h - bottom) for h in heights), default=99.0)
+
+    rooms = [room(c) for c in candidates]
+    best = 0 if rooms[0] >= 3 else max(range(len(candidates)), key=lambda i: (rooms[i], -i))
+    return candidates[best][0], candidates[best][1], candidates[best][2]
 
 
 def rows_for(items: Iterable[dict[str, Any]], *, label: str, value: str, **extra: Any) -> list[dict[str, Any]]:

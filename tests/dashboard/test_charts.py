@@ -66,3 +66,15 @@ def test_stacked_bars_fill_their_share_of_the_households_to_review():
 
 def test_an_empty_chart_says_there_are_no_figures():
     assert "Chưa có số liệu" in str(charts.bar_chart([], cid="z", title="Trống"))
+
+
+def test_a_point_label_moves_off_another_series_line():
+    """The value above a point goes elsewhere when another line runs just above the point (issue #15)."""
+    years = [2021, 2022, 2023]
+    series = [{"name": "Nghèo", "values": {y: 10.0 for y in years}, "color": "#b00", "labels": True},
+              {"name": "Lộ trình", "values": {y: 10.8 for y in years}, "color": "#0a0", "dashed": True}]
+    wide = parse(charts.line_chart(cid="p", title="Xu hướng", years=years, series=series))[0]
+    points = [float(c.get("cy")) for c in wide.iter(f"{SVG}circle") if c.get("fill") == "#b00"]
+    labels = [t for t in wide.iter(f"{SVG}text") if t.get("fill") == "#b00" and t.text == "10,0"]
+    assert len(labels) == 3 and all(float(t.get("y")) > points[0] for t in labels)  # below the points, clear of the line
+    assert all(t.get("paint-order") == "stroke" for t in labels)  # a white halo where a line still passes near

@@ -96,3 +96,13 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def menu_link(page, name: str):
+    """The main menu's entry `name`, ready to click: the header groups its entries by task in dropdowns
+    (<details>), so the entry's group is opened first when it is closed."""
+    nav = page.get_by_role("navigation", name="Menu chính")
+    group = nav.locator("details").filter(has=page.get_by_role("link", name=name, include_hidden=True))
+    if group.count() and not group.first.evaluate("d => d.open"):
+        group.first.locator("summary").click()
+    return nav.get_by_role("link", name=name)

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, menu_link, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_commune_officer_logs_in_and_sees_the_communes_households(page, tantrao_officer, tantrao_household, minhthanh_household):
     login(page, "canbo_tantrao", PASSWORD)
     assert "Xin chào, Ma Văn Thắng" in page.content()
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Hộ gia đình").click()
+    menu_link(page, "Danh sách hộ").click()
     page.wait_for_url("**/households/")
     body = page.locator("#rows").inner_text()
     assert tantrao_household.code in body and "Ma Văn Thắng" in body

@@ -3,14 +3,14 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.dashboard.conftest import district  # noqa: F401  (the fixture: reviews of 2024 and 2025 with known answers)
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, menu_link, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_district_officer_drills_down_from_the_district_to_a_commune(page, district, district_officer):
     login(page, "phong_ldtbxh", PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Tổng quan").click()
+    menu_link(page, "Tổng quan").click()
     page.wait_for_url("**/dashboard/")
     assert page.get_by_role("heading", level=1).inner_text() == "Tổng quan toàn địa bàn huyện Sơn Dương"
     # The latest year with official figures comes first: 2025, on today's communes.

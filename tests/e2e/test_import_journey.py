@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD, make_village
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, menu_link, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -21,7 +21,7 @@ PEOPLE = [
 def test_commune_officer_imports_households_from_the_template(page, tantrao_officer, tantrao, tmp_path):
     make_village(tantrao, "Thôn Cầu Trâu")
     login(page, "canbo_tantrao", PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhập Excel").click()
+    menu_link(page, "Nhập Excel").click()
     page.wait_for_url("**/households/import/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải tệp mẫu (.xlsx)").click()
