@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from .models import (
+    OFFICIAL_STATES,
     AdministrativeUnit,
     AnnualReview,
     ApplicationStatus,
@@ -22,6 +25,7 @@ from .models import (
     Member,
     ReviewApplication,
     ReviewState,
+    StatusCount,
 )
 from .text import fold
 
@@ -82,7 +86,16 @@ def households_list(*, qs: QuerySet[Household], search: str = "", commune: str =
         qs = qs.filter(village__code=village)
     if search:
         qs = qs.filter(household_search(search, user=user))
-    return qs.select_related("commune", "village").annotate(member_count=Count("members", distinct=True))
+    return qs.select_related("commune", "village").annotate(member_count=current_member_count())
+
+
+def current_member_count():
+    """A household's members today (those who left not counted, as on its page), as a correlated count: computed
+    for the rows a page or an export reads, not for every household the filter matched."""
+    from django.db.models.functions import Coalesce
+
+    members = Member.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(members), 0)
 
 
 def household_place_on(*, household: Household, on: dt.date) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
@@ -393,3 +406,106 @@ def review_change_contexts(*, household_ids: Iterable[int], year: int) -> dict[i
                 if y < parents[child][1].year:
                     out[child]["inherited"][y] = c
     return out
+
+
+# --- How complete a year is ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a year's review has gone in a scope (DHIS2's completeness): the households recognised of those
+    expected, and the communes done of the communes in force.
+
+    Expected: every review of the year, at any step, and every household on last year's official lists still living
+    in the unit with no review yet (a gap). Recognised: reviews recognised by the commune chairman or confirmed by
+    the district. A commune is done when it has reviews and all of them are recognised; a year is complete in a
+    scope when every commune in force there is done. Until then its official figures are partial: pages say so,
+    default to the last complete year, and no target is judged on it."""
+
+    year: int
+    expected: int
+    recognised: int
+    reviews: int
+    gaps: int
+    communes_total: int
+    communes_done: int
+    by_unit: dict[int, dict[str, int]]
+
+    @property
+    def complete(self) -> bool:
+        return self.communes_total > 0 and self.communes_done == self.communes_total
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.recognised / self.expected, 1) if self.expected else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"complete": self.complete, "households_expected": self.expected,
+                "households_recognised": self.recognised, "households_share": self.share, "reviews": self.reviews,
+                "gaps": self.gaps, "communes_total": self.communes_total, "communes_done": self.communes_done}
+
+
+def completeness_by_year(
+    *, years: Iterable[int], unit_ids: Iterable[int] | None = None, structure: str = "current",
+    tables: tuple[dict[int, dict], dict[int, list[int]]] | None = None, today: dt.date | None = None,
+) -> dict[int, Completeness]:
+    """Each year's `Completeness` among the commune-level units `unit_ids` (None: all), by commune of the structure
+    (`"current"`: today's communes; `"historical"`: those in force at the end of each year): two grouped queries
+    whatever the number of years (the reviews' step counts from their index, the gaps from the summary table),
+    plus two for the units unless `tables` (`structure.unit_tables()`) are given."""
+    from .structure import images_from, unit_tables
+
+    years = sorted(set(years))
+    ids = frozenset(unit_ids) if unit_ids is not None else None
+    all_units, edges = tables or unit_tables()
+    today = today or timezone.localdate()
+    images: dict[dt.date, dict[int, int]] = {}
+
+    def image(day: dt.date) -> dict[int, int]:
+        if day not in images:
+            images[day] = images_from(all_units, edges, day)
+        return images[day]
+    reviews = AnnualReview.objects.filter(year__in=years)
+    gaps = StatusCount.objects.filter(year__in=years, basis="o", prev__in=(Classification.POOR, Classification.NEAR_POOR)).exclude(commune=0)
+    if ids is not None:
+        reviews, gaps = reviews.filter(commune_id__in=ids), gaps.filter(commune__in=ids)
+    counts: dict[int, dict[int, dict[str, int]]] = {y: defaultdict(lambda: {"reviews": 0, "recognised": 0, "gaps": 0}) for y in years}
+
+    def on(year: int) -> dt.date:
+        return today if structure == "current" else dt.date(year, 12, 31)
+
+    for row in (reviews.order_by().values("year", "commune_id")
+                .annotate(n=Count("id"), done=Count("id", filter=Q(state__in=OFFICIAL_STATES)))):
+        u = counts[row["year"]][image(on(row["year"])).get(row["commune_id"], row["commune_id"])]
+        u["reviews"] += row["n"]
+        u["recognised"] += row["done"]
+    for row in gaps.order_by().values("year", "commune").annotate(n=Sum("n"), reviewed=Sum("reviewed")):
+        counts[row["year"]][image(on(row["year"])).get(row["commune"], row["commune"])]["gaps"] += row["n"] - row["reviewed"]
+    out: dict[int, Completeness] = {}
+    for year in years:
+        day, by_unit = on(year), counts[year]
+        in_force = {
+            uid for uid, u in all_units.items()
+            if u["valid_from"] <= day and (u["valid_to"] is None or day <= u["valid_to"]) and (ids is None or uid in ids)
+        }
+        for uid in in_force:
+            by_unit[uid]  # every commune in force has a row, done or not
+        for u in by_unit.values():
+            u["expected"] = u["reviews"] + u["gaps"]
+            u["done"] = int(u["reviews"] > 0 and u["recognised"] == u["reviews"])
+        out[year] = Completeness(
+            year=year,
+            expected=sum(u["expected"] for u in by_unit.values()),
+            recognised=sum(u["recognised"] for u in by_unit.values()),
+            reviews=sum(u["reviews"] for u in by_unit.values()),
+            gaps=sum(u["gaps"] for u in by_unit.values()),
+            communes_total=len(in_force),
+            communes_done=sum(by_unit[uid]["done"] for uid in in_force),
+            by_unit=dict(by_unit),
+        )
+    return out
+
+
+def latest_complete_year(by_year: dict[int, Completeness]) -> int | None:
+    """The latest year whose review is complete (None: none is)."""
+    return max((y for y, c in by_year.items() if c.complete), default=None)

@@ -239,10 +239,35 @@ class TargetContext:
 
     @property
     def latest_year(self) -> int | None:
-        """The latest year with official reviews."""
+        """The latest year whose review is complete in the program area (a target is judged on a complete year
+        only, docs/figures.md); the latest year with official reviews while none is."""
         if not hasattr(self, "_latest"):
-            self._latest = AnnualReview.objects.filter(state__in=OFFICIAL_STATES).aggregate(y=Max("year"))["y"]
+            from households.selectors import latest_complete_year
+
+            self._latest = latest_complete_year(self._completeness_of({g.year for g in self.groups})) or (
+                AnnualReview.objects.filter(state__in=OFFICIAL_STATES).aggregate(y=Max("year"))["y"])
         return self._latest
+
+    def completeness(self, year: int):
+        """`households.selectors.Completeness` of a year on its own communes (the targets' matrix is by them)."""
+        return self._completeness_of({year})[year]
+
+    def _completeness_of(self, years: set[int]) -> dict:
+        """The years' completeness, each asked once (two grouped queries, and the communes once)."""
+        from households.selectors import completeness_by_year
+
+        memo = self.__dict__.setdefault("_completeness", {})
+        missing = years - set(memo)
+        if missing:
+            if "_tables" not in self.__dict__:
+                forward: dict[int, list[int]] = defaultdict(list)
+                for succ, preds in self.edges.items():
+                    for pred in preds:
+                        forward[pred].append(succ)
+                units = {u["id"]: u for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE).values("id", "code", "valid_from", "valid_to")}
+                self._tables = (units, dict(forward))
+            memo.update(completeness_by_year(years=missing, structure="historical", tables=self._tables))
+        return {y: memo[y] for y in years}
 
 
 def target_context(*, targets: list[Target]) -> TargetContext:

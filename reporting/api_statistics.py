@@ -69,6 +69,16 @@ PovertyStatistics = inline_serializer(
         ),
         **_counts("all"),
         "ethnic_minority": EthnicMinorityFigures,
+        "completeness": inline_serializer("PovertyStatisticsCompleteness", {
+            "complete": serializers.BooleanField(help_text="Năm đã rà soát xong: mọi xã đang có hiệu lực trong phạm vi đã công nhận hết phiếu của năm."),
+            "households_expected": serializers.IntegerField(help_text="Số hộ cần rà soát: mọi phiếu của năm và các hộ thuộc danh sách năm trước chưa có phiếu."),
+            "households_recognised": serializers.IntegerField(help_text="Số hộ đã được Chủ tịch UBND xã công nhận hoặc huyện xác nhận."),
+            "households_share": serializers.FloatField(help_text="Tỷ lệ hộ đã công nhận trên số hộ cần rà soát (%)."),
+            "reviews": serializers.IntegerField(help_text="Số phiếu rà soát của năm (mọi bước)."),
+            "gaps": serializers.IntegerField(help_text="Số hộ thuộc danh sách năm trước chưa có phiếu rà soát của năm."),
+            "communes_total": serializers.IntegerField(help_text="Số xã đang có hiệu lực trong phạm vi (theo cơ cấu đã chọn)."),
+            "communes_done": serializers.IntegerField(help_text="Số xã đã công nhận hết phiếu của năm."),
+        }, help_text="Mức độ hoàn thành rà soát của năm: khi complete là false, số liệu chính thức của năm chưa đầy đủ."),
     },
 )
 
@@ -82,7 +92,9 @@ def poverty_statistics(*, user, params: dict) -> dict:
         info = selectors.years_with_reviews(unit_ids=own.unit_ids, user=user)
         from django.utils import timezone
 
-        year = info["latest_official"] or info["latest"] or timezone.localdate().year
+        # As the pages do: the last year whose review is complete in the caller's scope.
+        by_year = selectors.completeness_by_year(years=info["years"], unit_ids=own.unit_ids, user=user, structure=structure)
+        year = selectors.latest_complete_year(by_year) or info["latest_official"]() or info["latest"] or timezone.localdate().year
     scope = selectors.statistics_scope(user=user, unit_code=params.get("unit") or None, year=year, structure=structure)
     summary = selectors.poverty_summary(
         year=year, unit_ids=scope.unit_ids, basis=params.get("basis") or selectors.OFFICIAL,
@@ -100,6 +112,7 @@ def poverty_statistics(*, user, params: dict) -> dict:
         "structure": structure,
         **{k: summary[k] for k in keys},
         "ethnic_minority": {k: summary["ethnic_minority"][k] for k in keys},
+        "completeness": selectors.completeness(year=year, unit_ids=scope.unit_ids, user=user, structure=structure).as_dict(),
     }
 
 
@@ -110,7 +123,7 @@ class PovertyStatisticsViewSet(viewsets.ViewSet):
         summary="Số liệu hộ nghèo, hộ cận nghèo",
         tags=["Thống kê"],
         parameters=[
-            OpenApiParameter("year", int, description="Năm rà soát (mặc định: năm gần nhất có số liệu chính thức)."),
+            OpenApiParameter("year", int, description="Năm rà soát (mặc định: năm gần nhất đã rà soát xong trong phạm vi của người gọi)."),
             OpenApiParameter("unit", str, description="Mã đơn vị (xã, huyện); mặc định: phạm vi của người gọi."),
             OpenApiParameter("basis", str, enum=list(selectors.BASES), description="Cơ sở số liệu: official (mặc định) hoặc working."),
             OpenApiParameter("structure", str, enum=list(selectors.STRUCTURES), description="Cơ cấu đơn vị: historical (mặc định) hoặc current."),

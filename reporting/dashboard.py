@@ -166,7 +166,16 @@ class Dashboard:
         self.area: str = data.get("area") or ""
         own = selectors.statistics_scope(user=self.user, unit_code=None, year=self.today.year, structure=self.structure)
         self.years_info = selectors.years_with_reviews(unit_ids=own.unit_ids, user=self.user)
-        self.year: int = data.get("year") or self.years_info["latest_official"] or self.years_info["latest"] or self.today.year
+        self.units = selectors.unit_index()
+        # A year's figures count only once its review is complete (docs/figures.md): by default the page shows the
+        # last complete year of the user's scope, not a year in progress whose official figures are partial.
+        own_years: dict[int, Any] = {}
+        self.year: int = data.get("year") or 0
+        if not self.year:
+            own_years = selectors.completeness_by_year(years=self.years_info["years"], unit_ids=own.unit_ids, user=self.user,
+                                                       structure=self.structure, units=self.units)
+            self.year = (selectors.latest_complete_year(own_years) or self.years_info["latest_official"]()
+                         or self.years_info["latest"] or self.today.year)
         self.unit_code: str = (data.get("unit") or "").strip()
         try:
             self.scope = selectors.statistics_scope(
@@ -175,7 +184,7 @@ class Dashboard:
         except ValidationError as exc:
             self.errors.extend(exc.messages)
             self.scope, self.unit_code = own, ""
-        self.units = selectors.unit_index()
+        self._own_completeness = own_years if self.scope.unit_ids == own.unit_ids else None
         self.by = "village" if self.scope.is_commune else "commune"
         if self.by == "village" and self.scope.unit_ids is not None:
             self.units.load_villages(commune_ids=self.scope.unit_ids)
@@ -321,6 +330,13 @@ class Dashboard:
         # movements and the trend.
         needs_trend = only is None or only in ("units", "trend")
         cube_years = self.trend_years if needs_trend else [self.year]
+        known = self._own_completeness or {}
+        missing = [y for y in cube_years if y not in known]
+        self.completeness_by_year = {y: known[y] for y in cube_years if y in known}
+        if missing:
+            self.completeness_by_year.update(selectors.completeness_by_year(
+                years=missing, unit_ids=self.scope.unit_ids, user=self.user, structure=self.structure, units=self.units))
+        self.completeness = self.completeness_by_year[self.year]
         self.units.prepare(cube_years)
         self.cube = selectors.status_cube(years=cube_years, by=self.by, units=self.units, **self.common)
         if needs_trend:
@@ -344,6 +360,7 @@ class Dashboard:
                 table.export_url = self.export_url(table.key)
         return {
             "dash": self,
+            "completeness": self.completeness_note(),
             "headline": self.headline(),
             "sections": sections,
             "form_values": self.params(),
@@ -368,10 +385,31 @@ class Dashboard:
             return {"text": gettext("▲ tăng %(number)s điểm %% so với năm %(prev)s") % {"number": charts.number(change, 2), "prev": prev}, "css": "delta-bad"}
         return {"text": gettext("không đổi so với năm %(prev)s") % {"prev": prev}, "css": "muted"}
 
+    def completeness_note(self) -> dict[str, Any]:
+        """How complete the year shown is, for the banner above its figures."""
+        c = self.completeness
+        counts = gettext("%(recognised)s/%(expected)s hộ đã công nhận · %(done)s/%(total)s xã đã xong") % {
+            "recognised": charts.number(c.recognised), "expected": charts.number(c.expected),
+            "done": c.communes_done, "total": c.communes_total}
+        if c.complete:
+            text = gettext("Năm %(year)s đã rà soát xong: %(counts)s.") % {"year": self.year, "counts": counts}
+        else:
+            text = gettext("Năm %(year)s chưa rà soát xong: %(counts)s. Số liệu của năm chưa đầy đủ, chỉ tiêu chưa được đánh giá.") % {
+                "year": self.year, "counts": counts}
+        if c.gaps:
+            text += " " + gettext("%(gaps)s hộ thuộc danh sách năm trước chưa có phiếu rà soát.") % {"gaps": charts.number(c.gaps)}
+        return {"complete": c.complete, "text": text, "share": c.share, **c.as_dict()}
+
     def _status(self, metric: str) -> dict[str, str] | None:
         target = self.target_now.get(metric)
         if target is None:
             return None
+        if not self.completeness.complete:
+            # A target is judged on a complete year only: partial figures would read as a fall or a rise.
+            c = self.completeness
+            return {"text": gettext("Chưa đánh giá"), "css": "badge-muted", "status": "",
+                    "detail": gettext("năm %(year)s chưa rà soát xong (%(recognised)s/%(expected)s hộ đã công nhận)") % {
+                        "year": self.year, "recognised": charts.number(c.recognised), "expected": charts.number(c.expected)}}
         st = selectors.target_status(trend=self.trend, target=target, year=self.year)
         css = {"met": "badge-ok", "on_track": "badge-ok", "at_risk": "badge-warn", "missed": "badge-bad"}.get(st["status"] or "", "")
         detail = gettext("chỉ tiêu giảm %(number)s điểm/năm") % {"number": charts.number(target['value'], 0)}
@@ -423,8 +461,10 @@ class Dashboard:
         rows = selectors.poverty_by_unit(year=self.year, by=self.by, structure=self.structure, units=self.units, rows=self.cube,
                                          **self.common)
         rows.sort(key=lambda r: (-(r["poor_rate"] or 0), r["unit"]["name"]))
-        target = self._target_value("poverty_rate_reduction")
-        em_target = self._target_value("ethnic_minority_poverty_rate_reduction")
+        # No commune is judged against the yearly target on a year still under review.
+        judged = self.completeness.complete
+        target = self._target_value("poverty_rate_reduction") if judged else None
+        em_target = self._target_value("ethnic_minority_poverty_rate_reduction") if judged else None
         lagging = 0
         noun = gettext("thôn, tổ dân phố") if by_village else gettext("xã")
         table = Table(
@@ -433,9 +473,11 @@ class Dashboard:
             [Column(gettext("Mã")), Column(gettext("Thôn, tổ dân phố") if by_village else gettext("Xã, thị trấn")), Column(gettext("Số hộ"), "int"),
              Column(gettext("Hộ nghèo"), "int"), Column(gettext("Tỷ lệ hộ nghèo (%)"), "pct"), Column(gettext("Thay đổi so với %(value)s (điểm %%)") % {"value": self.year - 1}, "pts"),
              Column(gettext("Hộ cận nghèo"), "int"), Column(gettext("Tỷ lệ cận nghèo (%)"), "pct"),
-             Column(gettext("Hộ nghèo DTTS"), "int"), Column(gettext("Tỷ lệ nghèo DTTS (%)"), "pct"), Column(gettext("Ghi chú"))],
+             Column(gettext("Hộ nghèo DTTS"), "int"), Column(gettext("Tỷ lệ nghèo DTTS (%)"), "pct"),
+             Column(gettext("Đã công nhận / cần rà soát")), Column(gettext("Ghi chú"))],
             link_col=1,
         )
+        done_by_unit = self.completeness.by_unit
         chart_rows = []
         labels = self.village_labels(r["unit"].get("id") for r in rows) if by_village else {}
         for r in rows:
@@ -455,9 +497,13 @@ class Dashboard:
                 verdict.insert(0, gettext("Gồm xã ĐBKK ") + ", ".join(u["difficult_parts"]))
             elif u.get("extremely_difficult"):
                 verdict.insert(0, gettext("Xã ĐBKK"))
+            done = done_by_unit.get(u.get("id")) if not by_village else None
+            if done is not None and not done["done"]:
+                verdict.append(gettext("Chưa rà soát xong"))
             table.add(
                 u.get("code", ""), name, r["households"], r["poor"], r["poor_rate"], change, r["near_poor"], r["near_poor_rate"],
                 r["ethnic_minority"]["poor"], r["ethnic_minority"]["poor_rate"],
+                f"{charts.number(done['recognised'])}/{charts.number(done['expected'])}" if done is not None else "",
                 "; ".join(verdict), href=href, css="lagging" if lag else "",
             )
             label = u["short_name"] if not by_village else name
@@ -469,7 +515,8 @@ class Dashboard:
         if cur is not None:
             table.set_total("", gettext("Toàn địa bàn") if not by_village else gettext("Toàn xã"), cur["households"], cur["poor"], cur["poor_rate"],
                             cur["poor_rate_change"], cur["near_poor"], cur["near_poor_rate"],
-                            cur["ethnic_minority"]["poor"], cur["ethnic_minority"]["poor_rate"], "")
+                            cur["ethnic_minority"]["poor"], cur["ethnic_minority"]["poor_rate"],
+                            f"{charts.number(self.completeness.recognised)}/{charts.number(self.completeness.expected)}", "")
         self.lagging = {"count": lagging, "of": len(rows), "target": target, "noun": noun}
         reference = (cur["poor_rate"], f"Chung {charts.number(cur['poor_rate'], 2)} %") if cur and cur["poor_rate"] is not None else None
         legend = [(gettext("Xã đặc biệt khó khăn (Kế hoạch, mục III.3)"), charts.POOR, "hatch")] if not by_village else None
@@ -522,10 +569,14 @@ class Dashboard:
             Column(gettext("Năm"), "year"), Column(gettext("Số hộ"), "int"), Column(gettext("Hộ nghèo"), "int"), Column(gettext("Tỷ lệ hộ nghèo (%)"), "pct"),
             Column(gettext("Thay đổi (điểm %)"), "pts"), Column(gettext("Lộ trình chỉ tiêu (%)"), "pct"), Column(gettext("Hộ cận nghèo"), "int"),
             Column(gettext("Tỷ lệ cận nghèo (%)"), "pct"), Column(gettext("Tỷ lệ nghèo DTTS (%)"), "pct"), Column(gettext("Lộ trình DTTS (%)"), "pct"),
+            Column(gettext("Đã công nhận / cần rà soát")),
         ])
         for r in self.trend:
+            c = self.completeness_by_year.get(r["year"])
+            done = "" if c is None else f"{charts.number(c.recognised)}/{charts.number(c.expected)}" + ("" if c.complete else " " + gettext("(chưa xong)"))
             table.add(r["year"], r["households"], r["poor"], r["poor_rate"], r["poor_rate_change"], target_by_year.get(r["year"]),
-                      r["near_poor"], r["near_poor_rate"], r["ethnic_minority"]["poor_rate"], em_target_by_year.get(r["year"]))
+                      r["near_poor"], r["near_poor_rate"], r["ethnic_minority"]["poor_rate"], em_target_by_year.get(r["year"]), done,
+                      css="" if c is None or c.complete else "partial")
         note = " ".join(
             (gettext("%(title)s (năm gốc %(baseline_year)s%(value)s).") % {"title": t['title'], "baseline_year": t['baseline_year'], "value": '' if t['source'] == 'programs' else gettext(', theo Kế hoạch')})
             for t in self.targets if t["baseline_year"] < self.year

@@ -57,7 +57,8 @@ from households.models import (
     PovertyStandard,
     ReviewState,
 )
-from households.selectors import unit_lineage_ids
+from households.selectors import Completeness, latest_complete_year, unit_lineage_ids
+from households.selectors import completeness_by_year as household_completeness
 from households.structure import images_from
 
 from . import cube
@@ -537,13 +538,38 @@ def statistics_scope(*, user, unit_code: str | None, year: int, structure: Struc
 
 
 def years_with_reviews(*, unit_ids: Iterable[int] | None = None, user=None) -> dict[str, Any]:
-    """The review years in scope (from the first to the last), and the latest year with official figures (the
-    dashboard's default year). Two queries the database answers from the index on the year, whatever the size."""
+    """The review years in scope (from the first to the last); `latest_official()` gives the latest year with
+    official figures, asked only when needed. Each a query the database answers from the index on the year."""
     qs = reviews(unit_ids=unit_ids, basis=WORKING, user=user)
     span = qs.aggregate(first=Min("year"), last=Max("year"))
-    official = qs.filter(state__in=OFFICIAL_STATES).aggregate(last=Max("year"))["last"]
     years = list(range(span["first"], span["last"] + 1)) if span["first"] is not None else []
-    return {"years": years, "latest": span["last"], "latest_official": official}
+
+    def latest_official() -> int | None:
+        return qs.filter(state__in=OFFICIAL_STATES).aggregate(last=Max("year"))["last"]
+
+    return {"years": years, "latest": span["last"], "latest_official": latest_official}
+
+
+# --- how complete a year is (households.selectors.completeness_by_year, in a user's scope) -------------------
+
+
+def completeness(
+    *, year: int, unit_ids: Iterable[int] | None = None, user=None, structure: Structure = CURRENT,
+    units: UnitIndex | None = None,
+) -> Completeness:
+    """The year's `Completeness` in the scope (see `completeness_by_year`)."""
+    return completeness_by_year(years=[year], unit_ids=unit_ids, user=user, structure=structure, units=units)[year]
+
+
+def completeness_by_year(
+    *, years: Iterable[int], unit_ids: Iterable[int] | None = None, user=None, structure: Structure = CURRENT,
+    units: UnitIndex | None = None,
+) -> dict[int, Completeness]:
+    """`households.selectors.completeness_by_year` within what `user` may see, on the page's unit index (no query
+    for the units once the index has read them)."""
+    units = units or UnitIndex()
+    return household_completeness(years=years, unit_ids=_scope_ids(unit_ids, user), structure=structure,
+                                  tables=(units.units, units.edges), today=units.on)
 
 
 # --- poverty counts and rates ---------------------------------------------------------------------------

@@ -51,6 +51,8 @@ def title_block(doc: Any, ctx: ReportContext, subject: str) -> None:
     W.para(doc, subject, style=W.BLOCK, bold=True, size=14)
     if ctx.is_draft:
         W.para(doc, H.DRAFT_MARK, style=W.BLOCK, bold=True, size=14)
+        if getattr(ctx, "incomplete_note", ""):
+            W.para(doc, ctx.incomplete_note, style=W.BLOCK, italic=True, size=13)
     W.rule(doc, width_mm=W.text_width(doc.sections[0]), length_mm=40)
     W.para(doc, "", style=W.BLOCK, after=6)
 

@@ -108,6 +108,24 @@ class ReportContext:
         return self.variant == "draft"
 
     @property
+    def completeness(self) -> selectors.Completeness:
+        """How complete the report's year is in its scope (asked once)."""
+        return self.memo(selectors.completeness, year=self.year, unit_ids=self.unit_ids, structure=self.structure)
+
+    @property
+    def incomplete_note(self) -> str:
+        """On a draft of a year whose review is not complete: says so, with how far it has gone (docs/figures.md)."""
+        if not self.is_draft or self.completeness.complete:
+            return ""
+        c = self.completeness
+
+        def n(v: int) -> str:
+            return f"{v:,}".replace(",", ".")
+
+        return (f"Dự thảo của năm {self.year} chưa rà soát xong: {n(c.recognised)}/{n(c.expected)} hộ đã công nhận, "
+                f"{c.communes_done}/{c.communes_total} xã đã xong; số liệu chính thức của năm chưa đầy đủ.")
+
+    @property
     def personal_data(self) -> bool:
         return self.edition == "full"
 

@@ -44,7 +44,9 @@ def period_line(ctx: Any) -> str:
     text = f"Kỳ báo cáo: {ctx.period_label}"
     if ctx.first_year != ctx.last_year:
         text += f" (số liệu năm {ctx.year}; diễn biến các năm {ctx.first_year}–{ctx.last_year})"
-    return f"{text} – {ctx.scope_label}"
+    text = f"{text} – {ctx.scope_label}"
+    incomplete = getattr(ctx, "incomplete_note", "")
+    return f"{text}. {incomplete}" if incomplete else text
 
 
 def title(base: str, ctx: Any) -> str:
@@ -154,7 +156,7 @@ def movement_spec(ctx: Any, table: str) -> SheetSpec:
     cols = [
         Column("stt", "STT", fmt="center", width=5),
         Column("name", unit_header(ctx), fmt="text", width=24),
-        Column("measure", "Chỉ tiêu", fmt="text", width=9, number="C"),
+        Column("measure", "Chỉ tiêu", fmt="text", width=11, number="C"),  # "Nhân khẩu" in bold on one line
     ]
     for i, name in enumerate(names, start=1):
         number = "9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" if name == "end" else str(i)
@@ -447,8 +449,8 @@ def compliance_spec() -> SheetSpec:
             Column("kind", "Loại đơn vị", fmt="text", width=16),
             Column("due", "Hạn nộp (trước ngày)", fmt="date", width=12),
             Column("submitted", "Ngày nộp", fmt="date", width=12),
-            Column("status", "Tình trạng", fmt="text", width=18),
-            Column("note", "Ghi chú", fmt="text", width=34),
+            Column("status", "Tình trạng", fmt="text", width=22),  # "Đúng hạn – đã tiếp nhận" on one line
+            Column("note", "Ghi chú", fmt="text", width=30),
         ],
     )
 
@@ -516,21 +518,22 @@ TREND_TITLE = "DIỄN BIẾN TỶ LỆ HỘ NGHÈO, HỘ CẬN NGHÈO GIAI ĐO�
 
 
 def trend_spec() -> SheetSpec:
+    """One landscape A4 page: the table across the page's width and the chart under it, as wide."""
     return SheetSpec(
         name="10. Diễn biến tỷ lệ",
         form="Biểu số 10",
         title=TREND_TITLE,
         unit_note="Đơn vị tính: hộ; %",
         columns=[
-            Column("stt", "STT", fmt="center", width=5),
-            Column("name", "Năm", fmt="center", width=9),
-            Column("households", "Tổng số hộ dân cư", width=12),
-            Column("poor", "Số hộ nghèo", width=10),
-            Column("poor_rate", "Tỷ lệ hộ nghèo (%)", fmt="pct", width=10),
-            Column("near", "Số hộ cận nghèo", width=10),
-            Column("near_rate", "Tỷ lệ hộ cận nghèo (%)", fmt="pct", width=10),
-            Column("em_rate", "Tỷ lệ hộ nghèo DTTS (%)", fmt="pct", width=10),
-            Column("target", "Lộ trình theo Kế hoạch (%)", fmt="pct", width=11),
+            Column("stt", "STT", fmt="center", width=6),
+            Column("name", "Năm", fmt="center", width=12),
+            Column("households", "Tổng số hộ dân cư", width=16),
+            Column("poor", "Số hộ nghèo", width=16),
+            Column("poor_rate", "Tỷ lệ hộ nghèo (%)", fmt="pct", width=16),
+            Column("near", "Số hộ cận nghèo", width=16),
+            Column("near_rate", "Tỷ lệ hộ cận nghèo (%)", fmt="pct", width=16),
+            Column("em_rate", "Tỷ lệ hộ nghèo DTTS (%)", fmt="pct", width=16),
+            Column("target", "Lộ trình theo Kế hoạch (%)", fmt="pct", width=16),
         ],
     )
 

@@ -223,5 +223,6 @@ def test_dashboard_queries_do_not_grow_with_the_households(client, district, per
             make_reviews(15, commune=commune, village=make_village(commune), year=year, classification=Classification.POOR)
         make_reviews(30, commune=commune, year=year)
     after = _queries(client, url)
-    # The goal of the dashboards: at most 25 queries whatever the size (the villages are read and named once).
-    assert after == before and after <= 25, (before, after)
+    # The goal of the dashboards: a fixed number of queries whatever the size (the villages are read and named once):
+    # 25, and two more for the year's completeness (reviews by commune and step, gaps from the summary table).
+    assert after == before and after <= 27, (before, after)

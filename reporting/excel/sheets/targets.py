@@ -53,7 +53,7 @@ def build(wb, ctx: ReportContext) -> None:
     trend = _trend(ctx)
     targets = selectors.reduction_targets(unit=None if ctx.is_area else ctx.unit)
     spec = H.targets_spec(ctx)
-    sheet = FormSheet(wb, spec, ctx)
+    sheet = FormSheet(wb, spec, ctx, pages_tall=1)  # one page: the plan's targets and the years together
     sheet.title_block(title=H.title(spec.title, ctx), subtitle=H.period_line(ctx), note=ctx.basis_note, section=H.TARGETS_SECTION)
     sheet.header()
     sheet.rows(target_rows(ctx, trend, targets))

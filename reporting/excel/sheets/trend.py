@@ -25,10 +25,16 @@ def rows(ctx: ReportContext) -> list[dict[str, Any]]:
     return out
 
 
+# The chart under the table, across the table's width, on rows kept blank for it (rows of the default height:
+# 20 pixels), inside the print area and above the signature.
+CHART_HEIGHT = 240  # pixels
+CHART_MARGIN = 6  # pixels either side
+
+
 def build(wb, ctx: ReportContext) -> None:
     spec = H.trend_spec()
     data = rows(ctx)
-    sheet = FormSheet(wb, spec, ctx)
+    sheet = FormSheet(wb, spec, ctx, pages_tall=1)  # one page, the chart under the table
     first_year = data[0]["name"] if data else ctx.year
     sheet.title_block(
         title=H.title(H.TREND_TITLE.format(first=first_year, last=ctx.last_year), ctx), subtitle=H.period_line(ctx),
@@ -41,7 +47,7 @@ def build(wb, ctx: ReportContext) -> None:
     if data:
         chart = wb.add_chart({"type": "line"})
         keys = [c.key for c in spec.columns]
-        name_row = first_row - 2  # the sub-column header names the series
+        name_row = first_row - 3  # the header's top row names the series (single columns are merged down from it)
         for key, colour in (("poor_rate", "#A31D1D"), ("near_rate", "#D98E04"), ("em_rate", "#17406E"), ("target", "#1E7B34")):
             col = keys.index(key)
             chart.add_series({
@@ -52,12 +58,15 @@ def build(wb, ctx: ReportContext) -> None:
                 "line": {"color": colour, "width": 2, **({"dash_type": "dash"} if key == "target" else {})},
             })
         chart.set_title({"name": H.CHART_TITLE, "name_font": {"name": "Times New Roman", "size": 12}})
-        chart.set_x_axis({"name": H.CHART_X, "num_font": {"name": "Times New Roman"}})
-        chart.set_y_axis({"name": H.CHART_Y, "num_format": "0.00", "min": 0, "num_font": {"name": "Times New Roman"}})
-        chart.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
-        chart.set_size({"width": 720, "height": 340})
-        sheet.ws.insert_chart(last_row + 8, 1, chart)
-    sheet.signature()
-    for _ in range(18):  # room for the chart below the signature, inside the print area
+        font = {"name": "Times New Roman"}
+        chart.set_x_axis({"name": H.CHART_X, "name_font": font, "num_font": font})
+        chart.set_y_axis({"name": H.CHART_Y, "name_font": font, "num_format": "0.00", "min": 0, "num_font": font})
+        chart.set_legend({"position": "right", "font": font})
+        width = sum(int(c.width * 7 + 0.5) + 5 for c in spec.columns) - 2 * CHART_MARGIN  # XlsxWriter's pixels
+        chart.set_size({"width": width, "height": CHART_HEIGHT})
         sheet.blank()
+        sheet.ws.insert_chart(sheet.row_no, 0, chart, {"x_offset": CHART_MARGIN, "y_offset": 0, "object_position": 1})
+        for _ in range(-(-CHART_HEIGHT // 20)):
+            sheet.blank()
+    sheet.signature()
     sheet.finish()
