@@ -25,6 +25,7 @@ from .models import (
     Area,
     Change,
     CheckFlag,
+    CheckRun,
     CheckKind,
     Classification,
     FlagStatus,
@@ -325,6 +326,7 @@ def check_flags_run(*, year: int, progress: Callable[[int], None] | None = None)
         counts[kind] = len(findings)
         if progress:
             progress(int(100 * step / len(CHECKS)))
+    CheckRun.objects.update_or_create(year=year, defaults={"ran_at": now, "counts": counts})
     return counts
 
 

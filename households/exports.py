@@ -259,7 +259,9 @@ def households_export(*, user, qs: QuerySet[Household], filters: dict[str, str] 
     livelihoods = dict(Livelihood.choices)
     statuses = dict(HouseholdStatus.choices)
     if "member_count" not in qs.query.annotations:  # the list selector has counted already
-        qs = qs.annotate(member_count=Count("members"))
+        from .selectors import current_member_count
+
+        qs = qs.annotate(member_count=current_member_count())
     rows = qs.order_by("commune__name", "village__name", "code").values_list(
         "code", "commune__name", "village_id", "address", "head_name", "member_count", "phone", "livelihood", "status")
     wb, ws = _writer(path, "DANH SÁCH HỘ GIA ĐÌNH", headers, widths, _subtitle(user, "danh sách hộ"))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from . import poverty
 from .models import (
+    household_code_error,
+    phone_error,
     AdministrativeUnit,
     AnnualReview,
     Livelihood,
@@ -42,7 +44,11 @@ class DateInput(forms.DateInput):
 
 
 class HouseholdForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Mã hộ"), max_length=32)
+    code = forms.CharField(
+        label=gettext_lazy("Mã hộ"), max_length=32,
+        help_text=gettext_lazy("Mã thôn và số thứ tự của hộ trong thôn, không dấu, không khoảng trắng, ví dụ "
+                               "02545-06-000184. Chọn thôn để được gợi ý mã tiếp theo."),
+    )
     commune = forms.ModelChoiceField(label=gettext_lazy("Xã, thị trấn"), queryset=AdministrativeUnit.objects.none())
     village = forms.ModelChoiceField(label=gettext_lazy("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none(), required=False)
     address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=255, required=False)
@@ -66,8 +72,36 @@ class HouseholdForm(forms.Form):
         village_choices(self.fields["village"], villages)
         if communes.count() == 1:
             self.fields["commune"].initial = communes.first()
+        else:
+            # Choosing the commune narrows the villages to its own (views.village_choices), keeping the choice.
+            from django.urls import reverse
+
+            self.fields["commune"].widget.attrs.update({
+                "hx-get": reverse("households:village_choices"), "hx-target": "#id_village", "hx-trigger": "change",
+                "hx-include": "#id_village", "hx-swap": "innerHTML",
+            })
         if not creating:
             del self.fields["moved_in_on"], self.fields["moved_in_reason"]
+        else:
+            # Choosing the village suggests its next free code while the code is still empty (views.household_code_suggest).
+            from django.urls import reverse
+
+            self.fields["village"].widget.attrs.update({
+                "hx-get": reverse("households:household_code_suggest"), "hx-target": "#id_code", "hx-swap": "outerHTML",
+                "hx-trigger": "change", "hx-include": "#id_code",
+            })
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if problem := phone_error(phone):
+            raise forms.ValidationError(problem)
+        return phone
+
+    def clean_code(self):
+        code = (self.cleaned_data.get("code") or "").strip()
+        if problem := household_code_error(code):
+            raise forms.ValidationError(problem)
+        return code
 
     def clean(self):
         data = super().clean()
@@ -294,6 +328,10 @@ class Evaluation:
     income_per_capita_month: int | None
     result: poverty.Classification | None
     no_working_capacity: bool | None
+    income_error: str = ""  # what is wrong with the income typed (the live panel flags it instead of waiting)
+
+
+INCOME_ERROR = gettext_lazy("Tổng thu nhập phải là một số đồng không âm, chỉ gồm chữ số, ví dụ 54.000.000.")
 
 
 class ReviewForm(forms.Form):
@@ -435,8 +473,11 @@ class ReviewForm(forms.Form):
         member_count = len(facts.get("members") or []) or len(self.members) or 1
         income_pc = None
         raw_income = str(self._raw("income_total_12m") or "").lower().replace("đ", "").replace(".", "").replace(",", "").replace(" ", "")
+        income_error = ""
         if raw_income.isdigit():
             income_pc = poverty.income_per_capita_month(int(raw_income), member_count)
+        elif raw_income:
+            income_error = INCOME_ERROR
         elif self.review is not None and self.review.income_total_12m is None:
             income_pc = self.review.income_per_capita_month
         result = None
@@ -445,7 +486,7 @@ class ReviewForm(forms.Form):
         nwc = _from_choice(self._raw("no_working_capacity"))
         if nwc is None:
             nwc = poverty.no_working_capacity(facts, self.on)
-        return Evaluation(facts, derived, deprivations, reasons, missing, member_count, income_pc, result, nwc)
+        return Evaluation(facts, derived, deprivations, reasons, missing, member_count, income_pc, result, nwc, income_error)
 
     def clean_income_total_12m(self) -> int | None:
         """Money as officers type it: 54.000.000, 54 000 000 or 54000000 (đ)."""
@@ -454,7 +495,7 @@ class ReviewForm(forms.Form):
         if not digits:
             return None
         if not digits.isdigit():
-            raise forms.ValidationError(gettext("Tổng thu nhập phải là số đồng, ví dụ 54.000.000."))
+            raise forms.ValidationError(gettext(INCOME_ERROR))
         return int(digits)
 
     def indicator_rows(self, evaluation: Evaluation | None) -> list[IndicatorRow]:

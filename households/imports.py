@@ -34,7 +34,7 @@ from . import services
 from .excel_io import TextCleaner, WorkbookError, as_text, clean_grid, find_header, is_blank, load_sheets
 from .jobs import job_fail, job_progress, job_start, job_succeed
 from .household_years import household_years_refresh
-from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation
+from .models import AdministrativeUnit, Household, HouseholdStatus, Job, JobStatus, Level, Livelihood, Member, Relation, household_code_error, phone_error
 from .resources import COLUMN_BY_KEY, HouseholdMemberResource, header_synonyms, livelihood_code, livelihood_labels
 from .text import fold, nfc_line
 from .village_names import village_labels
@@ -384,8 +384,8 @@ def _parse(*, data: bytes, filename: str, user, commune: AdministrativeUnit | No
         plan.rows_read += 1
         code = as_text(cells.get("code"))
         if code:
-            if len(code) > 32:
-                plan.problems.append(Problem(row_no, header_cells["code"], "Mã hộ dài quá 32 ký tự."))
+            if problem := household_code_error(code):
+                plan.problems.append(Problem(row_no, header_cells["code"], problem))
             if current is None or code != current.code:
                 if code in first_row_of:
                     problem = Problem(row_no, header_cells["code"],
@@ -543,6 +543,8 @@ def households_import_plan(
                 limit = 255 if key == "address" else 20
                 if len(raw[0]) > limit:
                     hh.problems.append(Problem(raw[1], COLUMN_BY_KEY[key].header, f"Dài quá {limit} ký tự."))
+                elif key == "phone" and (problem := phone_error(raw[0])):
+                    hh.problems.append(Problem(raw[1], COLUMN_BY_KEY[key].header, problem))
                 hh.values[key] = nfc_line(raw[0]) if key == "address" else raw[0]
             elif key in cols:
                 hh.values[key] = ""

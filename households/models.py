@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import models
 from django.db.models import Q
@@ -203,6 +204,31 @@ class Livelihood(models.TextChoices):
 
 # Agriculture, forestry, fishery and salt-making: the livelihoods of the form's average-living column.
 FARMING = frozenset({Livelihood.AGRICULTURE, Livelihood.FORESTRY, Livelihood.FISHERY, Livelihood.SALT})
+
+
+# A household code as the commune's register writes it: the village code and the household's number there
+# ("02545-06-000184"), or a commune system's own code — letters without diacritics, digits, "-", ".", "/"; no spaces.
+HOUSEHOLD_CODE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9./-]{0,30}[A-Za-z0-9])?$")
+
+
+def household_code_error(code: str) -> str | None:
+    """Why a household code is refused (None: it is well formed), in the words every entry path shows."""
+    if HOUSEHOLD_CODE_RE.match(code or ""):
+        return None
+    return (f"Mã hộ «{code}» không hợp lệ: chỉ gồm chữ cái không dấu, chữ số và dấu «-», «.», «/» (không có khoảng "
+            "trắng), tối đa 32 ký tự, ví dụ 02545-06-000184 (mã thôn và số thứ tự của hộ trong thôn).")
+
+
+def phone_error(phone: str) -> str | None:
+    """Why a phone number is refused (None: empty or well formed): digits, with "+", spaces, dots or dashes as
+    people write them, 9 to 12 digits (0912 345 678, +84 912 345 678, 0207 3 822 123)."""
+    text = (phone or "").strip()
+    if not text:
+        return None
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if re.fullmatch(r"\+?\d{9,12}", digits):
+        return None
+    return f"Số điện thoại «{text}» không hợp lệ: chỉ gồm chữ số (có thể có dấu +, khoảng trắng, dấu chấm), từ 9 đến 12 chữ số, ví dụ 0912 345 678."
 
 
 class Household(models.Model):
@@ -963,6 +989,22 @@ class CheckKind(models.TextChoices):
 class FlagStatus(models.TextChoices):
     OPEN = "open", gettext_lazy("Chưa xử lý")
     RESOLVED = "resolved", gettext_lazy("Đã xử lý")
+
+
+class CheckRun(models.Model):
+    """When the checks of a review year last ran, and what each found: a year never checked is not a year without
+    problems (the checks page says which it is)."""
+
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm rà soát"), unique=True)
+    ran_at = models.DateTimeField(gettext_lazy("chạy lúc"))
+    counts = models.JSONField(gettext_lazy("số phát hiện theo loại"), default=dict)
+
+    class Meta:
+        verbose_name = gettext_lazy("lần chạy kiểm tra")
+        verbose_name_plural = gettext_lazy("lần chạy kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.ran_at:%d/%m/%Y %H:%M}"
 
 
 class CheckFlag(models.Model):

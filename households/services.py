@@ -15,6 +15,8 @@ from django.utils import timezone
 from . import poverty
 from .errors import StaleVersion
 from .models import (
+    household_code_error,
+    phone_error,
     REVIEW_HISTORY,
     LOCKED_STATES,
     AdministrativeUnit,
@@ -126,6 +128,10 @@ def household_save(
     if not household.code or not str(household.code).strip():
         raise ValidationError({"code": "Chưa nhập mã hộ."})
     household.code = str(household.code).strip()
+    if problem := household_code_error(household.code):
+        raise ValidationError({"code": problem})
+    if problem := phone_error(household.phone):
+        raise ValidationError({"phone": problem})
     if not household.commune_id:
         raise ValidationError({"commune": "Chưa chọn xã, thị trấn."})
     if "commune" in data or "village" in data:
@@ -151,6 +157,14 @@ def household_save(
         _save_members(household=household, members=members)
     household_years_refresh(household_ids=[household.pk])
     return household
+
+
+def next_household_code(village: AdministrativeUnit) -> str:
+    """The next free code of a village's register: its code and the number after the highest one used there."""
+    prefix = f"{village.code}-"
+    numbers = [int(c[len(prefix):]) for c in Household.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+               if c[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:06d}"
 
 
 def _membership_dates(row: Mapping[str, Any], *, prefix: str, birth: dt.date | None, member: Member) -> dict[str, Any]:

@@ -7,6 +7,9 @@ app_name = "households"
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_edit, name="household_create"),
+    path("households/village-choices/", views.village_choices, name="village_choices"),
+    path("households/next-code/", views.household_code_suggest, name="household_code_suggest"),
+    path("households/suggest/", views.household_suggest, name="household_suggest"),
     # Data in and out (helper "io"): before households/<code>/ so "import" and "export" are not read as codes.
     path("households/import/", views_io.import_start, name="import_start"),
     path("households/import/template.xlsx", views_io.import_template, name="import_template"),

@@ -48,6 +48,7 @@ from .models import (
     AnnualReview,
     CheckFlag,
     CheckKind,
+    CheckRun,
     Complaint,
     EventKind,
     FlagStatus,
@@ -88,6 +89,69 @@ def village_options(villages) -> list[tuple[str, str]]:
     commune, and where the list spans several communes each names its commune (households.village_names)."""
     label = VillageChoiceLabels(villages)
     return sorted(((v.code, label(v)) for v in villages), key=lambda o: o[1])
+
+
+@role_required(*REGISTRY_READERS)
+def village_choices(request):
+    """The <option>s of a village drop-down narrowed to the commune chosen beside it (htmx): the villages that belong
+    to that commune today, each told apart from its namesakes by its former commune. `value=code` gives codes as
+    values (filters), else ids (forms); `selected` keeps the current choice."""
+    by_code = request.GET.get("value") == "code"
+    raw = (request.GET.get("commune") or "").strip()
+    commune = _int(raw)
+    if raw and by_code:  # a filter names communes by code
+        found = _communes_for(request.user).filter(code=raw).first()
+        commune = found.pk if found else -1
+    selected = request.GET.get("selected") or request.GET.get("village", "")
+    villages = _villages_for(request.user)
+    names = VillageNames(villages).read()
+    today = timezone.localdate()
+    labels = names.labels(on=today)
+    allowed = set(_communes_for(request.user).values_list("pk", flat=True))
+    rows = [v for v in villages if names.commune_id(v.pk, on=today) in allowed and (commune is None or names.commune_id(v.pk, on=today) == commune)]
+    if commune is not None:
+        labels = {v.pk: labels.get(v.pk, v.name) for v in rows}
+    else:
+        labels = {pk: " – ".join(p for p in (label, names.commune_name(pk, on=today)) if p) for pk, label in labels.items()}
+    from django.utils.html import format_html, format_html_join
+
+    options = sorted(((v.code if by_code else str(v.pk), labels.get(v.pk, v.name)) for v in rows), key=lambda o: o[1])
+    empty = gettext("Tất cả các thôn") if by_code else "---------"
+    html = format_html('<option value="">{}</option>', empty) + format_html_join(
+        "", '<option value="{}"{}>{}</option>', ((value, " selected" if value == selected else "", label) for value, label in options))
+    from django.http import HttpResponse
+
+    return HttpResponse(html)
+
+
+@role_required(*REGISTRY_WRITERS)
+def household_code_suggest(request):
+    """The code box of a new household once its village is chosen (htmx): the village's next free code while the
+    box is empty, what the officer typed otherwise."""
+    code = (request.GET.get("code") or "").strip()
+    village = _villages_for(request.user).filter(pk=_int(request.GET.get("village"))).first()
+    if not code and village is not None:
+        code = services.next_household_code(village)
+    field = HouseholdForm.base_fields["code"]
+    widget = field.widget.render("code", code, attrs={"id": "id_code", "maxlength": field.max_length, "required": True})
+    from django.http import HttpResponse
+
+    return HttpResponse(widget)
+
+
+@role_required(*REGISTRY_READERS)
+def household_suggest(request):
+    """<option>s of a datalist for a household box (htmx, as the officer types): up to 20 households in scope
+    found by code, head's or a member's name (and by ID number only for roles that see it), "code – head"."""
+    from django.http import HttpResponse
+    from django.utils.html import format_html_join
+
+    q = (request.GET.get("q") or request.GET.get("household") or "").strip()
+    if len(q) < 2:
+        return HttpResponse("")
+    rows = (scope(request.user, Household.objects.all()).filter(selectors.household_search(q, user=request.user))
+            .order_by("code").values_list("code", "head_name", "address")[:20])
+    return HttpResponse(format_html_join("", '<option value="{}">{} – {}</option>', ((c, h or "", a or "") for c, h, a in rows)))
 
 
 def with_village_labels(rows, *, on: dt.date | None = None, attr: str = "village_id") -> list:
@@ -907,9 +971,10 @@ def checks(request):
         qs = qs.filter(kind=kind)
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("kind", "commune__name", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("kind", "commune__name", "id"), 15).get_page(request.GET.get("page"))
     last = Job.objects.filter(kind="checks_run").order_by("-created_at").first()
     return render(request, "households/checks.html", {
+        "run": CheckRun.objects.filter(year=year).first(),
         "year": year, "years": range(timezone.localdate().year, FIRST_REVIEW_YEAR - 1, -1), "kind": kind, "status": status,
         "kinds": [(k, label, counts.get(k, 0)) for k, label in CheckKind.choices], "page": page,
         "statuses": FlagStatus.choices, "resolve_form": FlagResolveForm(), "last_job": last,

@@ -38,10 +38,30 @@ class TaskUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class TaskAssignForm(forms.Form):
+    """One duty of the plan for one year, to one agency (services.task_assign)."""
+
+    duty = forms.ModelChoiceField(label=gettext_lazy("Nhiệm vụ theo Kế hoạch"), queryset=None)
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    agency = forms.ModelChoiceField(label=gettext_lazy("Cơ quan chủ trì"), queryset=None, required=False,
+                                    empty_label=gettext_lazy("— Cơ quan chủ trì theo Kế hoạch —"))
+    due_date = forms.DateField(label=gettext_lazy("Hạn hoàn thành"), required=False, input_formats=DATE_FORMATS, widget=DateInput(),
+                               help_text=gettext_lazy("Để trống: theo hạn của nhiệm vụ trong Kế hoạch."))
+    title = forms.CharField(label=gettext_lazy("Nội dung giao (nếu khác Kế hoạch)"), max_length=255, required=False)
+
+    def __init__(self, *args, duties, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty"].queryset = duties
+        self.fields["duty"].label_from_instance = lambda d: f"{d.code} · {d.title} ({d.agency.name})"
+        self.fields["agency"].queryset = agencies
+
+
 class SupportRecordForm(forms.Form):
     household = forms.CharField(
-        label=gettext_lazy("Mã hộ"), max_length=32, error_messages={"required": gettext_lazy("Nhập mã hộ được hỗ trợ.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label=gettext_lazy("Hộ được hỗ trợ"), max_length=32, error_messages={"required": gettext_lazy("Nhập mã hộ được hỗ trợ.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "household-suggestions", "hx-trigger": "input changed delay:300ms",
+                                      "hx-target": "#household-suggestions", "hx-swap": "innerHTML"}),
+        help_text=gettext_lazy("Gõ mã hộ, tên chủ hộ hoặc tên một nhân khẩu rồi chọn hộ trong danh sách gợi ý."),
     )
     policy = forms.ModelChoiceField(label=gettext_lazy("Chính sách"), queryset=None, error_messages={"required": gettext_lazy("Chọn chính sách hỗ trợ.")})
     date = forms.DateField(label=gettext_lazy("Ngày hỗ trợ"), input_formats=DATE_FORMATS, widget=DateInput(),
@@ -53,9 +73,21 @@ class SupportRecordForm(forms.Form):
 
     def __init__(self, *args, policies, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        self.fields["household"].widget.attrs["hx-get"] = reverse("households:household_suggest")
         self.fields["policy"].queryset = policies
         if not self.is_bound:
             self.fields["date"].initial = timezone.localdate()
+            # The source the user's policies are usually paid from (the social policy bank's loans: its credit),
+            # not the first of the list; choosing a policy then takes that policy's own usual source (app.js).
+            usual = [p.default_source for p in policies if p.default_source]
+            if usual and not self.initial.get("funding_source"):
+                self.fields["funding_source"].initial = max(set(usual), key=usual.count)
+
+    def policy_sources(self) -> dict[str, str]:
+        """Each policy's usual funding source, for the page's script."""
+        return {str(p.pk): p.default_source for p in self.fields["policy"].queryset if p.default_source}
 
 
 def commune_choices():

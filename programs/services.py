@@ -21,7 +21,7 @@ from households.selectors import household_place_on
 
 from . import selectors
 from .models import (
-    REDUCTION_METRICS, Duty, FundAllocation, FundingSource, FundProgram, Plan, SupportPolicy,
+    REDUCTION_METRICS, Agency, Duty, FundAllocation, FundingSource, FundProgram, Plan, SupportPolicy,
     SupportRecord, Target, TaskAssignment, TaskStatus, TaskUpdate,
 )
 
@@ -145,6 +145,29 @@ def tasks_open_year(*, year: int, plan: Plan | None = None) -> int:
             )
     TaskAssignment.objects.bulk_create(new, batch_size=500)
     return len(new)
+
+
+@transaction.atomic
+def task_assign(
+    *, user: User, duty: Duty, year: int, agency: Agency | None = None, due_date: dt.date | None = None,
+    title: str = "", commune: AdministrativeUnit | None = None,
+) -> TaskAssignment:
+    """Assign one duty of the plan for one year to one agency (its lead agency unless another is named), with its
+    due date and title defaulting to the duty's: for a task that cannot wait for the whole year's assignment."""
+    if not can_manage_plan(user):
+        raise PermissionDenied("Chỉ Phòng Lao động - TB&XH huyện được giao nhiệm vụ.")
+    plan = duty.plan
+    if not plan.period_start <= year <= plan.horizon:
+        raise ValidationError({"year": f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({plan.period_start}–{plan.horizon})."})
+    due = due_date or duty.due_on(year) or dt.date(year, 12, 31)
+    if due.year != year:
+        raise ValidationError({"due_date": f"Hạn hoàn thành phải trong năm {year}."})
+    exists = TaskAssignment.objects.filter(duty=duty, year=year, commune=commune).first()
+    if exists is not None:
+        raise ValidationError({"duty": f"Nhiệm vụ này đã được giao năm {year} cho {exists.agency.name} (hạn {exists.due_date:%d/%m/%Y})."})
+    return TaskAssignment.objects.create(
+        duty=duty, year=year, agency=agency or duty.agency, commune=commune, title=(title or "").strip() or duty.title, due_date=due,
+    )
 
 
 def _check_evidence(evidence: UploadedFile | None) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("targets/<int:pk>/divide/", views.target_divide, name="target_divide"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/open-year/", views.tasks_open_year, name="tasks_open_year"),
+    path("tasks/assign/", views.task_assign, name="task_assign"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/updates/<int:pk>/evidence/", views.task_evidence, name="task_evidence"),
     path("support/", views.support_list, name="support_list"),

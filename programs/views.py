@@ -21,7 +21,7 @@ from households.errors import StaleVersion
 from households.models import AdministrativeUnit, Household
 
 from . import selectors, services
-from .forms import FundAllocationForm, SupportRecordForm, TaskUpdateForm, attach_errors
+from .forms import FundAllocationForm, SupportRecordForm, TaskAssignForm, TaskUpdateForm, attach_errors
 from .models import (
     Agency, Duty, FundAllocation, FundingSource, Metric, SupportKind, SupportPolicy, SupportRecord, Target,
     TaskAssignment, TaskStatus, TaskUpdate,
@@ -108,9 +108,15 @@ def targets(request):
     year = _target_year(request, latest)
     communes = _visible_communes(request.user, selectors.year_end(year))
     rows, matrix = selectors.targets_matrix(targets=district, year=year, communes=communes, ctx=ctx)
+    # No target is judged on a year whose review is not complete (docs/figures.md): the area's row when the year is
+    # not done, a commune's cells when that commune is not.
+    done = ctx.completeness(year)
+    for line in matrix:
+        line["judged"] = bool(done.by_unit.get(line["commune"].pk, {}).get("done"))
     first = min((t.baseline_year for t in district), default=2021)
     last = max([latest or 0, timezone.localdate().year, year])
     context = {
+        "completeness": done,
         "year": year,
         "years": list(range(last, first - 1, -1)),
         "rows": rows,
@@ -178,7 +184,7 @@ def target_divide(request, pk: int):
 
 
 @role_required(*TASK_ROLES)
-def tasks(request):
+def tasks(request, assign_form=None, status: int = 200):
     user = request.user
     plan = selectors.current_plan()
     scoped = scope(user, TaskAssignment.objects.all())
@@ -211,7 +217,10 @@ def tasks(request):
         "silence_days": plan.silence_days if plan else 90,
         "open_year": today_year,
     }
-    return render(request, "programs/tasks.html", context)
+    if context["can_manage"]:
+        context["assign_form"] = assign_form or TaskAssignForm(
+            initial={"year": year or today_year}, duties=_assignable_duties(plan), agencies=Agency.objects.order_by("plan_item"))
+    return render(request, "programs/tasks.html", context, status=status)
 
 
 @role_required(Role.DISTRICT_OFFICER)
@@ -228,6 +237,33 @@ def tasks_open_year(request):
     else:
         messages.success(request, (gettext("Đã giao %(created)s nhiệm vụ năm %(year)s.") % {"created": created, "year": year}) if created else (gettext("Các nhiệm vụ năm %(year)s đã được giao trước đó.") % {"year": year}))
     return redirect(f"{reverse('programs:tasks')}?year={year}")
+
+
+@role_required(Role.DISTRICT_OFFICER)
+@require_POST
+def task_assign(request):
+    """Assign one duty for one year to one agency, from the tasks page."""
+    plan = selectors.current_plan()
+    form = TaskAssignForm(request.POST, duties=_assignable_duties(plan), agencies=Agency.objects.order_by("plan_item"))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.task_assign(user=request.user, duty=data["duty"], year=data["year"], agency=data["agency"],
+                                        due_date=data["due_date"], title=data["title"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, gettext("Đã giao nhiệm vụ «%(title)s» năm %(year)s cho %(agency)s, hạn %(due)s.") % {
+                "title": task.title, "year": task.year, "agency": task.agency.name, "due": f"{task.due_date:%d/%m/%Y}"})
+            return redirect("programs:task_detail", pk=task.pk)
+    messages.error(request, gettext("Chưa giao được nhiệm vụ: xem lỗi bên cạnh từng ô."))
+    request.GET = request.GET.copy()
+    request.GET["year"] = str(request.POST.get("year") or "")
+    return tasks(request, assign_form=form, status=400)
+
+
+def _assignable_duties(plan):
+    return Duty.objects.filter(plan=plan, active=True).select_related("agency").order_by("order") if plan else Duty.objects.none()
 
 
 @role_required(*TASK_ROLES)

@@ -17,19 +17,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+# DEBUG=1 is the laptop mode (`make run`, the tests): a built-in secret key, local hosts, plain HTTP, static files
+# served from the source folders. Django's technical error pages, which show settings and code, need DEBUG_PAGES=1
+# as well: without it the demo answers 404 and 500 with the application's own Vietnamese pages, as it will in
+# production.
+DEV = env.bool("DEBUG", default=False)
+DEBUG = DEV and env.bool("DEBUG_PAGES", default=False)
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEV:
         raise ImproperlyConfigured(
             "SECRET_KEY phải được đặt khi DEBUG tắt (SECRET_KEY is required when DEBUG is off)."
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEV else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The program area the system serves: the GSO code of the district (or province) whose
@@ -67,6 +72,9 @@ MIDDLEWARE = [
     "sondương.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for a slow commune link (a 118 KB dashboard is ~15 KB gzipped). Before the session and CSRF
+    # middleware, as Django asks; the CSRF token is masked per response, so compressed pages do not leak it (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sondương.locale.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +182,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In the laptop mode WhiteNoise serves the source folders and sees edits at once (no collectstatic).
+WHITENOISE_USE_FINDERS = DEV
+WHITENOISE_AUTOREFRESH = DEV
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "files")))
 MEDIA_URL = "/files/"  # never served directly: downloads go through scoped views
 STORAGES = {
@@ -181,7 +192,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEV
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -300,7 +311,7 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not DEV:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -122,3 +122,22 @@ def test_celery_defaults_to_the_file_system_broker_under_the_data_folder(tmp_pat
 def test_healthz_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.parametrize(("pages", "debug"), [("", "False"), ("1", "True")])
+def test_the_laptop_mode_shows_technical_error_pages_only_when_asked(tmp_path, pages, debug):
+    """`make run` (DEBUG=1) answers 404 and 500 with the application's own pages; DEBUG_PAGES=1 brings Django's."""
+    code = "import django;django.setup();from django.conf import settings as s;print(s.DEBUG, s.DEV, s.WHITENOISE_USE_FINDERS)"
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG_PAGES",)}
+    env.update({"DATA_DIR": str(tmp_path), "DEBUG": "1", "DEBUG_PAGES": pages, "DJANGO_SETTINGS_MODULE": "sondương.settings"})
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [debug, "True", "True"]
+
+
+def test_pages_are_compressed_for_a_slow_link(client, db):
+    response = client.get("/login/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert "Đăng nhập".encode() in gzip.decompress(response.content)

@@ -22,4 +22,56 @@
     total.value = String(index + 1);
     dirty = true;
   });
+  // The header menu's groups (<details data-navgroup>, usable without this script): one open at a time; a click
+  // elsewhere, Escape or moving the focus away closes them; on a phone, opening the menu unfolds the current group.
+  const navGroups = () => document.querySelectorAll("details[data-navgroup]");
+  document.addEventListener("toggle", (e) => {
+    const d = e.target;
+    if (!d.matches || !d.matches("details[data-navgroup]") || !d.open) return;
+    navGroups().forEach((other) => { if (other !== d) other.open = false; });
+  }, true);
+  document.addEventListener("click", (e) => {
+    if (e.target.closest(".menu-toggle")) {
+      const current = document.querySelector("details[data-navgroup].has-active");
+      if (current && document.body.classList.contains("nav-open")) current.open = true;
+      return;
+    }
+    if (!e.target.closest("details[data-navgroup]")) navGroups().forEach((d) => { d.open = false; });
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    const open = document.querySelector("details[data-navgroup][open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+  document.addEventListener("focusout", (e) => {
+    const d = e.target.closest && e.target.closest("details[data-navgroup][open]");
+    if (d && e.relatedTarget && !d.contains(e.relatedTarget)) d.open = false;
+  });
+  // Money boxes (data-money) group thousands with dots as the officer types (84240000 → 84.240.000); the server
+  // reads either form. Anything that is not a plain amount is left as typed, for the form to flag.
+  document.addEventListener("input", (e) => {
+    const box = e.target;
+    if (!box.matches || !box.matches("input[data-money]")) return;
+    const digits = box.value.replace(/[.\s]/g, "");
+    if (!/^\d+$/.test(digits)) return;
+    const fromEnd = box.value.length - (box.selectionEnd ?? box.value.length);
+    const grouped = digits.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    if (grouped === box.value) return;
+    box.value = grouped;
+    const at = Math.max(0, grouped.length - fromEnd);
+    try { box.setSelectionRange(at, at); } catch (err) { /* not focusable */ }
+  });
+  // The support form: choosing a policy sets the funding source to that policy's usual one, unless the officer
+  // has chosen a source by hand.
+  document.addEventListener("change", (e) => {
+    const el = e.target;
+    if (!el.matches) return;
+    if (el.matches("select[name=funding_source]")) { el.dataset.chosen = "1"; return; }
+    if (!el.matches("select[name=policy]")) return;
+    const map = document.getElementById("policy-sources");
+    const source = el.form && el.form.querySelector("select[name=funding_source]");
+    if (!map || !source || source.dataset.chosen) return;
+    const usual = JSON.parse(map.textContent)[el.value];
+    if (usual) source.value = usual;
+  });
 })();

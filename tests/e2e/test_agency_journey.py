@@ -5,7 +5,7 @@ import pytest
 from programs import services
 from programs.models import SupportRecord, TaskAssignment
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, menu_link, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,7 +18,7 @@ def test_agency_officer_updates_a_task_and_records_a_loan_the_district_sees_both
 
     # The bank's officer: only the bank's tasks, a progress report on the credit duty (IV.10).
     login(page, "canbo_nhcsxh", PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhiệm vụ").click()
+    menu_link(page, "Nhiệm vụ").click()
     page.wait_for_url("**/tasks/")
     rows = page.locator("#tasks tbody").inner_text()
     assert "Tín dụng ưu đãi" in rows and "Cải thiện dinh dưỡng" not in rows
@@ -36,7 +36,7 @@ def test_agency_officer_updates_a_task_and_records_a_loan_the_district_sees_both
     page.wait_for_selector("#household-support-records")
     page.get_by_role("link", name="+ Ghi nhận hỗ trợ cho hộ này").click()
     page.wait_for_url("**/support/new/**")
-    assert page.get_by_label("Mã hộ").input_value() == tantrao_household.code
+    assert page.get_by_label("Hộ được hỗ trợ").input_value() == tantrao_household.code
     options = page.locator("#id_policy option").all_inner_texts()
     assert "Cho vay hộ nghèo" in options and not any("bảo hiểm y tế" in o for o in options)
     page.get_by_label("Chính sách").select_option(label="Cho vay hộ nghèo")
@@ -58,7 +58,7 @@ def test_agency_officer_updates_a_task_and_records_a_loan_the_district_sees_both
     district = context.new_page()
     district.base_url = page.base_url
     login(district, "phong_ldtbxh", PASSWORD)
-    district.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhiệm vụ").click()
+    menu_link(district, "Nhiệm vụ").click()
     district.wait_for_url("**/tasks/")
     summary = district.locator("#agency-summary").inner_text()
     assert "PGD NHCSXH" in summary
@@ -66,7 +66,7 @@ def test_agency_officer_updates_a_task_and_records_a_loan_the_district_sees_both
     district.wait_for_url(f"**/tasks/{task.pk}/")
     updates = district.locator("#updates").inner_text()
     assert "Đã giải ngân 60%" in updates and "Trần Văn Bình" in updates
-    district.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Hỗ trợ").click()
+    menu_link(district, "Hỗ trợ").click()
     district.wait_for_url("**/support/")
     records = district.locator("#records").inner_text()
     assert tantrao_household.code in records and "Cho vay hộ nghèo" in records and "50.000.000 đ" in records

@@ -157,3 +157,24 @@ def test_resolving_a_check_returns_only_to_a_page_of_this_site(client, district_
     assert evil.status_code == 302 and evil["Location"] == reverse("households:checks") + "?year=2024"
     own = client.post(url, {"note": "Đã kiểm tra", "next": "/checks/?year=2024&kind=rotation"})
     assert own["Location"] == "/checks/?year=2024&kind=rotation"
+
+
+def test_a_year_never_checked_is_not_shown_as_a_year_without_problems(client, district_officer, trungyen_household):
+    client.force_login(district_officer)
+    html = client.get(reverse("households:checks"), {"year": 2024}).content.decode()
+    assert "Chưa chạy kiểm tra cho năm 2024" in html and "(0)" not in html
+    checks.check_flags_run(year=2024)
+    html = client.get(reverse("households:checks"), {"year": 2024}).content.decode()
+    assert "Chưa chạy kiểm tra cho năm 2024" not in html and "Kiểm tra năm 2024 chạy lần cuối lúc" in html
+    assert "(0)" in html  # now a zero means the check ran and found nothing
+
+
+def test_findings_come_in_pages_of_fifteen(client, district_officer, db):
+    from households.models import CheckFlag, CheckKind, CheckRun
+    from django.utils import timezone
+
+    CheckRun.objects.create(year=2025, ran_at=timezone.now(), counts={})
+    CheckFlag.objects.bulk_create([CheckFlag(kind=CheckKind.ROTATION, year=2025, key=f"t:{i}", title=f"Phát hiện {i}") for i in range(43)])
+    client.force_login(district_officer)
+    page = client.get(reverse("households:checks"), {"year": 2025}).context["page"]
+    assert (len(page.object_list), page.paginator.num_pages) == (15, 3)

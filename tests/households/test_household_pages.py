@@ -74,3 +74,53 @@ def test_second_officer_saving_an_old_copy_is_refused_with_who_and_when(client, 
     assert "Nguyễn Thị Hạnh" in html and "sau khi bạn mở" in html
     tantrao_household.refresh_from_db()
     assert tantrao_household.address == "Địa chỉ của huyện"
+
+
+def test_the_list_counts_every_current_member_whatever_the_search_matched(client, tantrao_officer, tantrao):
+    """A search by one member's name still shows the household's four members; one who left is not counted."""
+    import datetime as dt
+
+    from tests.conftest import HouseholdFactory, MemberFactory
+
+    hh = HouseholdFactory(commune=tantrao, village=make_village(tantrao, "Thôn Cầu Xi"), head_name="Hoàng Văn Sáu")
+    for name in ("Hoàng Văn Sáu", "Lý Thị Bảy", "Hoàng Văn Tám", "Hoàng Thị Chín"):
+        MemberFactory(household=hh, full_name=name, citizen_id=None)
+    MemberFactory(household=hh, full_name="Hoàng Văn Mười", citizen_id=None, left_on=dt.date(2024, 5, 1), left_reason="moved")
+    client.force_login(tantrao_officer)
+    rows = client.get(reverse("households:household_list"), {"q": "ly thi bay"}).context["page"].object_list
+    assert [(h.code, h.member_count) for h in rows] == [(hh.code, 4)]
+
+
+@pytest.mark.parametrize("code", ["abc xyz", "Mã-hộ-1", "-02545", "02545 06 000001"])
+def test_a_malformed_household_code_is_refused_with_the_rule(client, tantrao_officer, tantrao, code):
+    village = make_village(tantrao, "Thôn Tân Lập")
+    client.force_login(tantrao_officer)
+    data = household_post(code, tantrao, village, members=[{"full_name": "Triệu Văn Hùng", "sex": "male", "relation": "head"}])
+    response = client.post(reverse("households:household_create"), data)
+    assert response.status_code == 200
+    assert "không hợp lệ: chỉ gồm chữ cái không dấu, chữ số" in response.content.decode()
+    assert not Household.objects.filter(code=code.strip()).exists()
+
+
+def test_choosing_a_village_suggests_its_next_free_code(client, tantrao_officer, tantrao):
+    from tests.conftest import HouseholdFactory
+
+    village = make_village(tantrao, "Thôn Tân Lập")
+    HouseholdFactory(commune=tantrao, village=village, code=f"{village.code}-000007")
+    HouseholdFactory(commune=tantrao, village=village, code=f"{village.code}-000012")
+    client.force_login(tantrao_officer)
+    url = reverse("households:household_code_suggest")
+    assert f'value="{village.code}-000013"' in client.get(url, {"village": village.pk, "code": ""}).content.decode()
+    assert 'value="HTX-99"' in client.get(url, {"village": village.pk, "code": "HTX-99"}).content.decode()
+
+
+@pytest.mark.parametrize(("phone", "ok"), [("abc", False), ("0912 345 678", True), ("+84 912.345.678", True), ("12345", False), ("", True)])
+def test_the_phone_number_is_checked(client, tantrao_officer, tantrao, phone, ok):
+    village = make_village(tantrao, "Thôn Tân Lập")
+    client.force_login(tantrao_officer)
+    data = household_post("02545-01-000777", tantrao, village, members=[{"full_name": "Triệu Văn Hùng", "sex": "male", "relation": "head"}])
+    data["phone"] = phone
+    response = client.post(reverse("households:household_create"), data)
+    assert Household.objects.filter(code="02545-01-000777").exists() is ok
+    if not ok:
+        assert "không hợp lệ: chỉ gồm chữ số" in response.content.decode()

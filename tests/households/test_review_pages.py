@@ -241,3 +241,11 @@ def test_indicator_notes_keep_the_capitals_of_peoples_names(client, tantrao_offi
     notes = re.findall(r'<small class="ind-source entered">(.*?)</small>', html, re.S)
     schooling = [n for n in notes if "đi học" in n]
     assert schooling and "Ma Văn Nam" in schooling[0], notes
+
+
+@pytest.mark.parametrize("typed", ["-5000000", "năm triệu"])
+def test_a_bad_income_is_flagged_by_the_live_panel(client, tantrao_officer, trungyen_household, typed):
+    client.force_login(tantrao_officer)
+    url = reverse("households:review_preview", args=[trungyen_household.code, YEAR])
+    html = client.post(url, {"income_total_12m": typed}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="live-panel").content.decode()
+    assert "Tổng thu nhập phải là một số đồng không âm" in html

@@ -290,3 +290,25 @@ def test_the_review_board_and_the_review_form_tell_the_namesakes_apart(client, t
     # The year before the merger, the boards of the two old communes each had their one "Thôn Cả".
     assert commune_year_day(unit("02539", LAST_OLD_DAY), 2024) == dt.date(2024, 12, 31)
     assert village_label(namesakes["ca_ty"], on=dt.date(2024, 12, 31)) == "Thôn Cả"
+
+
+def test_choosing_a_commune_narrows_the_villages_to_its_own(client, district_officer, tantrao_officer):
+    """The village drop-down after a commune is chosen: only that commune's villages, namesakes told apart, none of
+    another commune; a commune officer never gets another commune's villages."""
+    from django.urls import reverse
+
+    from tests.conftest import make_village, unit
+
+    tantrao, minhthanh = unit("02545"), unit("02554")
+    own = make_village(tantrao, "Thôn Khuôn Thống")
+    other = make_village(minhthanh, "Thôn Khuôn Thống")
+    url = reverse("households:village_choices")
+    client.force_login(district_officer)
+    html = client.get(url, {"commune": tantrao.pk, "village": own.pk}).content.decode()
+    assert f'<option value="{own.pk}" selected>' in html and f'value="{other.pk}"' not in html
+    everyone = client.get(url).content.decode()
+    assert "Thôn Khuôn Thống – Xã Minh Thanh" in everyone and "Thôn Khuôn Thống – Xã Tân Trào" in everyone
+    codes = client.get(url, {"commune": minhthanh.code, "value": "code", "village": other.code}).content.decode()
+    assert f'<option value="{other.code}" selected>' in codes and f'value="{own.code}"' not in codes
+    client.force_login(tantrao_officer)
+    assert f'value="{other.pk}"' not in client.get(url, {"commune": minhthanh.pk}).content.decode()

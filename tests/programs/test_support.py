@@ -193,3 +193,17 @@ def test_support_form_records_and_returns_to_the_list(client, bank_officer, tant
         "household": "KHONG-CO", "policy": policy(LOAN).pk, "date": "15/03/2026", "amount": "1.000", "funding_source": "policy_bank",
     })
     assert "Không tìm thấy hộ" in response.content.decode()
+
+
+def test_the_support_form_finds_households_by_name_and_defaults_to_the_agencys_usual_source(client, bank_officer, tantrao_household, minhthanh_household):
+    client.force_login(bank_officer)
+    form = client.get(reverse("programs:support_create")).context["form"]
+    assert form["funding_source"].value() == "policy_bank"
+    head = tantrao_household.head_name
+    options = client.get(reverse("households:household_suggest"), {"q": head.split()[-1].lower()}).content.decode()
+    assert f'<option value="{tantrao_household.code}">{head} – ' in options
+    # The agency sees the registry masked: no search by a full citizen ID.
+    member = tantrao_household.members.first()
+    member.citizen_id = "008095001234"
+    member.save()
+    assert tantrao_household.code not in client.get(reverse("households:household_suggest"), {"q": "008095001234"}).content.decode()

@@ -213,3 +213,21 @@ def test_api_gives_a_commune_officer_only_the_seven_tasks_of_the_commune(client,
     client.force_login(officer)
     data = client.get("/api/v1/tasks/").json()
     assert data["count"] == 7 and {r["commune"] for r in data["results"]} == {"02572"}
+
+
+def test_the_district_assigns_one_duty_to_one_agency(client, district_officer, bank_officer):
+    duty = next(d for d in Duty.objects.select_related("agency").order_by("order") if not d.agency.per_commune)
+    client.force_login(district_officer)
+    url = reverse("programs:task_assign")
+    response = client.post(url, {"duty": duty.pk, "year": 2027, "agency": "", "due_date": "30/06/2027", "title": ""})
+    task = TaskAssignment.objects.get(duty=duty, year=2027)
+    assert response.status_code == 302 and (task.agency, task.due_date, task.title) == (duty.agency, dt.date(2027, 6, 30), duty.title)
+    assert TaskAssignment.objects.filter(year=2027).count() == 1  # only that one, not the year's 87
+    again = client.post(url, {"duty": duty.pk, "year": 2027, "agency": "", "due_date": "", "title": ""})
+    assert again.status_code == 400 and "Nhiệm vụ này đã được giao năm 2027" in again.content.decode()
+    wrong_year = client.post(url, {"duty": duty.pk, "year": 2028, "agency": "", "due_date": "30/06/2027", "title": ""})
+    assert wrong_year.status_code == 400 and "Hạn hoàn thành phải trong năm 2028." in wrong_year.content.decode()
+    client.force_login(bank_officer)
+    assert client.post(url, {"duty": duty.pk, "year": 2029}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.task_assign(user=bank_officer, duty=duty, year=2029)
