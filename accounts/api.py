@@ -76,6 +76,11 @@ class ObtainTokenView(APIView):
         tags=["Xác thực"],
     )
     def post(self, request):
+        from . import throttle
+
+        username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
+        if throttle.is_locked(username, throttle.client_address(request)):
+            raise exceptions.PermissionDenied(throttle.LOCKED_MESSAGE)
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             raise exceptions.ValidationError(

@@ -54,3 +54,22 @@ def token_action(request, action: str):
         else:
             messages.info(request, gettext("Bạn chưa có token nào."))
     return redirect("accounts:profile")
+
+
+@login_required
+def password_change(request):
+    """The officer changes their own password (the old one, then the new one twice, under the password rules);
+    the session stays signed in, and the API token is kept."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    form.fields["old_password"].label = gettext("Mật khẩu hiện tại")
+    form.fields["new_password1"].label = gettext("Mật khẩu mới")
+    form.fields["new_password2"].label = gettext("Nhập lại mật khẩu mới")
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, gettext("Đã đổi mật khẩu."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.is_bound else 200)

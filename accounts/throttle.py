@@ -4,7 +4,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
+from django.utils.translation import gettext_lazy
+
 from households.text import fold
+
+LOCKED_MESSAGE = gettext_lazy("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút hoặc liên hệ quản trị hệ thống để mở khóa.")
 
 
 def _keys(username: str, address: str) -> list[str]:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", profile.profile, name="profile"),
     path("profile/token/<str:action>/", profile.token_action, name="token"),
+    path("profile/password/", profile.password_change, name="password_change"),
 ]

@@ -3,9 +3,13 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.forms import AdminLoginForm
+
 admin.site.site_header = gettext_lazy("Quản trị hệ thống giảm nghèo Sơn Dương")
 admin.site.site_title = gettext_lazy("Giảm nghèo Sơn Dương")
 admin.site.index_title = gettext_lazy("Quản trị dữ liệu")
+# The admin's door shares the lock-out of the web login and the API (accounts.backends.LockoutBackend).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

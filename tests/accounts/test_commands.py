@@ -25,16 +25,16 @@ def test_create_officer_for_a_commune_in_force():
 
 
 def test_a_dissolved_communes_code_scopes_the_officer_to_its_successor():
-    out = create("xa2", "--role", "commune_officer", "--unit", "02539", "--password", "p")
+    out = create("xa2", "--role", "commune_officer", "--unit", "02539", "--password", "Tan-Trao-2026")
     assert User.objects.get(username="xa2").unit.name == "Xã Tân Trào"
     assert "Xã Trung Yên (02539) đã hết hiệu lực từ 30/06/2025" in out
 
 
 def test_create_officer_updates_an_existing_user():
-    create("xa3", "--role", "commune_officer", "--unit", "02545", "--password", "a")
-    create("xa3", "--role", "agency_officer", "--agency", "YTE", "--password", "b")
+    create("xa3", "--role", "commune_officer", "--unit", "02545", "--password", "Tan-Trao-2026")
+    create("xa3", "--role", "agency_officer", "--agency", "YTE", "--password", "Y-te-Son-Duong-2026")
     user = User.objects.get(username="xa3")
-    assert (user.role, user.agency.code, user.check_password("b")) == (Role.AGENCY_OFFICER, "YTE", True)
+    assert (user.role, user.agency.code, user.check_password("Y-te-Son-Duong-2026")) == (Role.AGENCY_OFFICER, "YTE", True)
     assert User.objects.filter(username="xa3").count() == 1
 
 
@@ -55,7 +55,7 @@ def test_create_officer_fails_clearly(args, message):
 
 
 def test_admin_role_gets_the_admin_site():
-    create("qt", "--role", "admin", "--password", "p")
+    create("qt", "--role", "admin", "--password", "Quan-tri-2026!")
     user = User.objects.get(username="qt")
     assert user.is_staff and user.is_superuser
 

@@ -65,6 +65,14 @@ class Command(BaseCommand):
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
         user.is_active = True
+        # The same password rules as the self-service change (settings.AUTH_PASSWORD_VALIDATORS).
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError("Mật khẩu chưa đạt yêu cầu: " + " ".join(exc.messages)) from None
         user.set_password(password)
         user.save()
         self.stdout.write(self.style.SUCCESS(f"{'Đã tạo' if created else 'Đã cập nhật'} tài khoản {username} ({Role(role).label})."))
