@@ -1,6 +1,7 @@
 """Helpers for `Job`: tasks report progress through these so every progress bar reads the same table."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -46,3 +47,27 @@ def job_succeed(*, job_id: int, result: dict[str, Any] | None = None, message: s
 
 def job_fail(*, job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=error, finished_at=timezone.now())
+
+
+STUCK = (
+    "Công việc bị gián đoạn: không chạy xong trong {minutes} phút (máy chủ có thể đã khởi động lại giữa chừng). "
+    "Không có dữ liệu nào bị ghi dở; hãy làm lại."
+)
+
+
+def stuck_after() -> dt.timedelta:
+    """How long work may stay pending or running before it is taken for dead: the task's hard time limit (after
+    which Celery kills it) and ten minutes of grace."""
+    return dt.timedelta(seconds=int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800))) + dt.timedelta(minutes=10)
+
+
+def jobs_sweep(*, now: dt.datetime | None = None) -> int:
+    """Fail the jobs left pending or running past `stuck_after` (a worker killed, a web process that died during an
+    import's commit), so the page stops showing "0 %" and the officer can start again. Their work was atomic:
+    nothing half-written stays. Returns how many were swept."""
+    now = now or timezone.now()
+    limit = stuck_after()
+    minutes = int(limit.total_seconds() // 60)
+    running = Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - limit)
+    waiting = Job.objects.filter(status=JobStatus.PENDING, created_at__lt=now - limit)
+    return sum(qs.update(status=JobStatus.FAILED, error=STUCK.format(minutes=minutes), finished_at=now) for qs in (running, waiting))

@@ -71,3 +71,12 @@ def statistics_reconcile() -> dict:
         with transaction.atomic():
             household_years_refresh(household_ids=ids)
     return {"differences": len(problems)}
+
+
+@shared_task(name="households.jobs_sweep")
+def jobs_sweep_task() -> int:
+    """Every quarter of an hour (Celery beat, seeded by migration 0019): jobs left pending or running past their
+    time limit fail with a message, so they can be started again."""
+    from .jobs import jobs_sweep
+
+    return jobs_sweep()

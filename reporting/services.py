@@ -653,3 +653,23 @@ def download_record(*, report: GeneratedReport | None = None, attachment: Attach
         checksum=(report.checksum if report else attachment.sha256 if attachment else ""),
     )
 
+
+REPORT_STUCK = (
+    "Báo cáo bị gián đoạn: không lập xong trong {minutes} phút (máy chủ có thể đã khởi động lại giữa chừng). "
+    "Hãy yêu cầu lập lại."
+)
+
+
+def reports_sweep(*, now: dt.datetime | None = None) -> int:
+    """Fail the reports left pending or running past the task's time limit, its retries' waits included (a worker
+    killed mid-way leaves "running 27 %" otherwise, and asking again would return that row): they can then be asked
+    for again. A report's file is written atomically, so nothing half-made is served. Returns how many."""
+    from households.jobs import stuck_after
+
+    now = now or timezone.now()
+    limit = stuck_after() + dt.timedelta(minutes=15)  # the transient-error retries wait up to ~15 minutes in all
+    minutes = int(limit.total_seconds() // 60)
+    running = GeneratedReport.objects.filter(state=ReportState.RUNNING, started_at__lt=now - limit)
+    waiting = GeneratedReport.objects.filter(state=ReportState.PENDING, created_at__lt=now - limit)
+    return sum(qs.update(state=ReportState.FAILED, error=REPORT_STUCK.format(minutes=minutes), message=REPORT_STUCK.format(minutes=minutes)[:255])
+               for qs in (running, waiting))

@@ -66,3 +66,10 @@ def scheduled_report(self, kind: str, variant: str, year: int | None = None) -> 
 )
 def send_reminders(self) -> dict:
     return services.reminders_send()
+
+
+@shared_task(name="reporting.reports_sweep")
+def reports_sweep() -> int:
+    """Every quarter of an hour (Celery beat, seeded by migration 0007): reports left pending or running past
+    their time limit fail with a message, so they can be asked for again."""
+    return services.reports_sweep()
