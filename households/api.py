@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
 from accounts.scoping import commune_ids, scope
+from accounts.drf import IsAuthenticatedWithRole
+from accounts.permissions import REGISTRY_READERS, REVIEW_ROLES, roles_only
 
 from . import poverty, services
 from .models import (
@@ -318,6 +320,7 @@ class HouseholdViewSet(
 ):
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilter
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*REGISTRY_READERS)]  # as the household pages
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     search_fields: list[str] = []  # handled in get_queryset (diacritics-blind)
@@ -580,6 +583,7 @@ class ReviewViewSet(
 ):
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*REVIEW_ROLES)]  # as the review pages
     queryset = AnnualReview.objects.select_related("household", "standard", "commune", "village").prefetch_related(
         "causes", "needs"
     ).order_by("-year", "household__code")

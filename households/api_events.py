@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
 from accounts.scoping import scope
+from accounts.drf import IsAuthenticatedWithRole
+from accounts.permissions import REGISTRY_READERS, roles_only
 
 from . import events
 from .api import HOUSEHOLD_NOT_FOUND
@@ -138,6 +140,7 @@ class HouseholdEventViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.R
                             viewsets.GenericViewSet):
     serializer_class = HouseholdEventSerializer
     filterset_class = HouseholdEventFilter
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*REGISTRY_READERS)]  # as the household pages
     queryset = HouseholdEvent.objects.select_related(
         "household", "other_household", "commune", "from_village", "to_commune", "to_village", "recorded_by"
     ).order_by("-date", "-id")

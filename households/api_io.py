@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import scope
+from accounts.drf import IsAuthenticatedWithRole
+from accounts.permissions import REVIEW_ROLES, roles_only
 
 from . import services
 from .api import ReviewSerializer
@@ -36,6 +38,8 @@ def _errors(detail) -> dict:
 
 class ReviewBulkView(APIView):
     """Create or update many reviews of one year; all or nothing."""
+
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*REVIEW_ROLES)]  # as the review pages
 
     @extend_schema(
         request=BulkReviewsSerializer,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role
-from accounts.permissions import local_next, role_required
+from accounts.permissions import REGISTRY_READERS, REGISTRY_WRITERS, REVIEW_ROLES, local_next, role_required
 from accounts.scoping import commune_ids, scope
 
 from . import events, selectors, services
@@ -67,8 +67,6 @@ from .models import (
 )
 from .village_names import VillageNames, commune_year_day, village_label, village_labels
 
-REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
-REGISTRY_WRITERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
 
 
 def _communes_for(user):
@@ -363,7 +361,6 @@ def _attach_errors(form, formset, exc: ValidationError) -> None:
 
 # --- The annual review (Decision 24/2021/QĐ-TTg) --------------------------------------------------------
 
-REVIEW_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
 # Short column headings of the board's tables (the full labels are in the legend).
 STATE_COLUMNS = [
     (ReviewState.DRAFT, gettext_lazy("Đang rà soát")), (ReviewState.REVIEWED, gettext_lazy("Chờ họp thôn")), (ReviewState.AGREED, gettext_lazy("Đã thống nhất")),

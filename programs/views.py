@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import REGISTRY_READERS, role_required
 from accounts.scoping import commune_ids, scope
 from households.errors import StaleVersion
 from households.models import AdministrativeUnit, Household
@@ -32,7 +32,6 @@ ALL_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, R
 # The province follows the tasks (read only); support records name households, so it does not read those.
 TASK_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.PROVINCE_VIEWER)
 SUPPORT_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
-REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
 
 
 def _int(value, default=None):

@@ -15,6 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.drf import IsAuthenticatedWithRole
+from accounts.permissions import roles_only
+
 from . import access, figures, services, tasks
 from .models import (
     CONTENT_TYPES,
@@ -98,6 +101,7 @@ class ReportFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Trạng thái, tiến độ và mã kiểm tra của một báo cáo", tags=["Báo cáo"]),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*access.REPORT_READER_ROLES)]  # as the pages
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
 
@@ -193,6 +197,7 @@ class ReturnSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="Một báo cáo định kỳ phải nộp", tags=["Báo cáo định kỳ"]),
 )
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*access.OBLIGATION_ROLES)]  # as the pages
     serializer_class = ObligationSerializer
     filterset_class = ObligationFilter
     search_fields = ["commune__name", "agency__name"]
@@ -286,6 +291,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(summary="Sửa bản nháp (gửi kèm version)", tags=["Báo cáo định kỳ"]),
 )
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticatedWithRole, roles_only(*access.OBLIGATION_ROLES)]  # as the pages
     serializer_class = SubmissionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 

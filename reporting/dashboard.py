@@ -27,7 +27,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import Role
-from accounts.permissions import has_role, role_required
+from accounts.permissions import REGISTRY_READERS, has_role, role_required
+from households.datatext import translate_data
 from households.models import Area, Change, Classification
 from households.village_names import VillageNames, commune_year_day
 
@@ -35,8 +36,6 @@ from . import charts, selectors
 from .selectors import CURRENT, OFFICIAL
 
 ALL_ROLES = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.PROVINCE_VIEWER, Role.ADMIN)
-# Who may open the household list a village or category links to (households.views.REGISTRY_READERS).
-REGISTRY_READERS = (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER)
 NEITHER = gettext_noop("Không nghèo, không cận nghèo")
 
 
@@ -626,13 +625,13 @@ class Dashboard:
         d = selectors.deprivations(year=self.year, **self.common)
         self.poor_counted = d["households"]
         title = gettext("Hộ nghèo thiếu hụt theo chỉ số, năm %(year)s") % {"year": self.year}
-        rows = [{"label": f"{i['code']}. {i['name']}", "value": i["percent"]} for i in d["indicators"]]
+        rows = [{"label": f"{i['code']}. {translate_data(i['name'])}", "value": i["percent"]} for i in d["indicators"]]
         chart = charts.bar_chart(rows, cid="deprivations", title=title, color=charts.BLUE, max_value=100,
                                  desc=gettext("Phần trăm trong %(number)s hộ nghèo.") % {"number": charts.number(d['households'])})
         table = Table("deprivations", title, [Column(gettext("Mã")), Column(gettext("Chỉ số")), Column(gettext("Chiều thiếu hụt")),
                                               Column(gettext("Số hộ nghèo thiếu hụt"), "int"), Column(gettext("Tỷ lệ (%)"), "pct")])
         for i in d["indicators"]:
-            table.add(i["code"], i["name"], i["dimension_name"], i["households"], i["percent"])
+            table.add(i["code"], translate_data(i["name"]), translate_data(i["dimension_name"]), i["households"], i["percent"])
         table.set_total("", gettext("Hộ nghèo"), gettext("%(number)s lượt thiếu hụt") % {"number": charts.number(d['total_deprivations'])}, d["households"], None)
         return Section("deprivations", title, chart, [table], note=gettext("Chuẩn nghèo đa chiều áp dụng cho năm rà soát (Nghị định 07/2021/NĐ-CP)."))
 
@@ -640,11 +639,11 @@ class Dashboard:
         c = selectors.causes(year=self.year, households=getattr(self, "poor_counted", None), **self.common)
         title = gettext("Nguyên nhân nghèo, năm %(year)s") % {"year": self.year}
         items = sorted(c["causes"], key=lambda x: -x["households"])
-        chart = charts.bar_chart([{"label": x["name"], "value": x["percent"]} for x in items], cid="causes", title=title,
+        chart = charts.bar_chart([{"label": translate_data(x["name"]), "value": x["percent"]} for x in items], cid="causes", title=title,
                                  color=charts.NEUTRAL, max_value=100, desc=gettext("Phần trăm trong %(number)s hộ nghèo; một hộ có thể nêu nhiều nguyên nhân.") % {"number": charts.number(c['households'])})
         table = Table("causes", title, [Column(gettext("Nguyên nhân")), Column(gettext("Số hộ nghèo"), "int"), Column(gettext("Tỷ lệ (%)"), "pct")])
         for x in items:
-            table.add(x["name"], x["households"], x["percent"])
+            table.add(translate_data(x["name"]), x["households"], x["percent"])
         table.set_total(gettext("Tổng số hộ nghèo"), c["households"], None)
         return Section("causes", title, chart, [table], note=gettext("Một hộ có thể nêu nhiều nguyên nhân."))
 

@@ -87,11 +87,12 @@ def test_household_detail_has_nested_members(api, district_officer, tantrao_hous
     assert data["members"][0]["citizen_id"] == "008085001234"
 
 
-def test_citizen_ids_masked_for_agency_and_province(api, bank_officer, province_viewer, tantrao_household):
-    for user in (bank_officer, province_viewer):
-        as_user(api, user)
-        data = api.get(f"/api/v1/households/{tantrao_household.code}/").json()
-        assert data["members"][0]["citizen_id"] == "********1234"
+def test_citizen_ids_masked_for_agency_and_the_registry_closed_to_the_province(api, bank_officer, province_viewer, tantrao_household):
+    as_user(api, bank_officer)
+    data = api.get(f"/api/v1/households/{tantrao_household.code}/").json()
+    assert data["members"][0]["citizen_id"] == "********1234"
+    as_user(api, province_viewer)
+    assert api.get(f"/api/v1/households/{tantrao_household.code}/").status_code == 403
 
 
 def test_create_household_with_members(api, tantrao_officer, tantrao):

@@ -93,8 +93,9 @@ API = {
     "commune_officer": (1, 200, 201, 200, 403),
     "other_commune_officer": (0, 404, 400, 404, 404),
     "district_officer": (1, 200, 201, 200, 200),
-    "agency_officer": (1, 200, 403, 403, 403),
-    "province_viewer": (1, 200, 403, 403, 403),
+    # The review pages are the communes' and the district's: agencies and the province get 403 there and here.
+    "agency_officer": (None, 403, 403, 403, 403),
+    "province_viewer": (None, 403, 403, 403, 403),
     "admin": (1, 200, 201, 200, 200),
 }
 

@@ -33,6 +33,8 @@ def test_every_list_has_a_constant_query_count_whatever_the_page_size(seeded, us
         if "list" not in getattr(viewset, "http_method_names", ["get"]) and not hasattr(viewset, "list"):
             continue
         url, params = f"/api/v1/{prefix}/", PARAMS.get(prefix, {})
+        if api.get(url, {**params, "page_size": 1}).status_code == 403:
+            continue  # not this role's list (its page answers 403 too: test_api_matches_pages)
         _queries(api, url, {**params, "page_size": 1})  # warm caches (content types, standards) once
         few, small = _queries(api, url, {**params, "page_size": 2})
         many, large = _queries(api, url, {**params, "page_size": 100})

@@ -146,7 +146,8 @@ HOUSEHOLD_MATRIX = {
     "other_commune_officer": (404, 200, 404, 200),
     "district_officer": (200, 200, 200, 200),
     "agency_officer": (200, 200, 403, 403),
-    "province_viewer": (200, 200, 403, 403),
+    # The province reads figures and reports, not the registry: the household pages answer it 403, so does the API.
+    "province_viewer": (403, 403, 403, 403),
     "admin": (200, 200, 200, 200),
     "anonymous": (401, 401, 401, 401),
 }
