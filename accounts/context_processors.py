@@ -35,6 +35,7 @@ MENU = [
     ("reporting:downloads", gettext_lazy("Tải báo cáo"), (Role.DISTRICT_OFFICER, Role.PROVINCE_VIEWER, Role.COMMUNE_OFFICER, Role.ADMIN), "reports"),
     ("reporting:notifications", gettext_lazy("Thông báo"), (Role.DISTRICT_OFFICER, Role.AGENCY_OFFICER, Role.COMMUNE_OFFICER, Role.ADMIN), "reports"),
     ("households:merger_list", gettext_lazy("Sáp nhập đơn vị"), (Role.ADMIN,), "admin"),
+    ("accounts:access_log", gettext_lazy("Nhật ký dữ liệu cá nhân"), (Role.DISTRICT_OFFICER, Role.ADMIN), "admin"),
     ("admin:index", gettext_lazy("Quản trị dữ liệu"), (Role.ADMIN,), "admin"),
     ("accounts:profile", gettext_lazy("Tài khoản"), ALL, "user"),
 ]

@@ -106,3 +106,35 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+
+class AccessChannel(models.TextChoices):
+    PAGE = "page", gettext_lazy("Trang")
+    API = "api", gettext_lazy("API")
+    EXPORT = "export", gettext_lazy("Xuất Excel")
+    DOWNLOAD = "download", gettext_lazy("Tải báo cáo")
+
+
+class PersonalDataAccess(models.Model):
+    """One read of personal data (the registry's people, their ID numbers, income): who, when, what, how many
+    records, from where, and whether the ID numbers were masked — pages, API reads, exports and downloads alike
+    (Law 91/2025/QH15 on personal data protection: processing is recorded). Kept `ACCESS_LOG_RETENTION_DAYS`."""
+
+    user = models.ForeignKey("accounts.User", verbose_name=gettext_lazy("người xem"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(gettext_lazy("lúc"), auto_now_add=True, db_index=True)
+    channel = models.CharField(gettext_lazy("kênh"), max_length=10, choices=AccessChannel.choices)
+    what = NFCCharField(gettext_lazy("nội dung"), max_length=255)
+    path = models.CharField(gettext_lazy("địa chỉ"), max_length=300, blank=True)
+    records = models.PositiveIntegerField(gettext_lazy("số bản ghi"), default=0)
+    masked = models.BooleanField(gettext_lazy("số định danh che"), default=True)
+    address = models.GenericIPAddressField(gettext_lazy("địa chỉ IP"), null=True, blank=True)
+    commune = models.ForeignKey("households.AdministrativeUnit", verbose_name=gettext_lazy("xã"), on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = gettext_lazy("lượt xem dữ liệu cá nhân")
+        verbose_name_plural = gettext_lazy("nhật ký xem dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.what} ({self.at:%d/%m/%Y %H:%M})"

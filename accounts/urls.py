@@ -11,4 +11,5 @@ urlpatterns = [
     path("profile/", profile.profile, name="profile"),
     path("profile/token/<str:action>/", profile.token_action, name="token"),
     path("profile/password/", profile.password_change, name="password_change"),
+    path("access-log/", views.access_log, name="access_log"),
 ]

@@ -14,6 +14,7 @@ from households.village_names import village_labels
 
 from .forms import LoginForm
 from .models import Role
+from .permissions import role_required
 from .scoping import scope
 
 
@@ -59,3 +60,36 @@ def home(request):
 
 def csrf_failure(request, reason: str = ""):
     return render(request, "403_csrf.html", status=403)
+
+
+@role_required(Role.DISTRICT_OFFICER)
+def access_log(request):
+    """Who read personal data, when, what, how many records, from where, masked or not (accounts.audit), newest
+    first, filtered by user, channel and dates; the district office and the administrator only."""
+    import datetime as dt
+
+    from django.core.paginator import Paginator
+
+    from .models import AccessChannel, PersonalDataAccess, User
+
+    qs = PersonalDataAccess.objects.select_related("user", "commune")
+    user_id, channel = request.GET.get("user", ""), request.GET.get("channel", "")
+    if user_id.isdigit():
+        qs = qs.filter(user_id=int(user_id))
+    if channel in AccessChannel.values:
+        qs = qs.filter(channel=channel)
+    for key, lookup in (("from", "at__date__gte"), ("until", "at__date__lte")):
+        try:
+            day = dt.datetime.strptime(request.GET.get(key, ""), "%d/%m/%Y").date()
+        except ValueError:
+            continue
+        qs = qs.filter(**{lookup: day})
+    from django.conf import settings
+
+    return render(request, "accounts/access_log.html", {
+        "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+        "users": User.objects.filter(pk__in=PersonalDataAccess.objects.values("user_id")).order_by("username"),
+        "channels": AccessChannel.choices, "user_id": user_id, "channel": channel,
+        "date_from": request.GET.get("from", ""), "date_until": request.GET.get("until", ""),
+        "retention_days": settings.ACCESS_LOG_RETENTION_DAYS,
+    })

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
 from accounts.scoping import commune_ids, scope
+from accounts.audit import AccessChannel, personal_data_read
 from accounts.drf import IsAuthenticatedWithRole
 from accounts.permissions import REGISTRY_READERS, REVIEW_ROLES, roles_only
 
@@ -327,6 +328,17 @@ class HouseholdViewSet(
     queryset = Household.objects.select_related("commune", "village").prefetch_related(
         Prefetch("members", queryset=Member.objects.select_related("ethnic_group").order_by("order", "id"))
     ).order_by("code")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        personal_data_read(request, channel=AccessChannel.API, what="API: danh sách hộ (nhân khẩu)", records=len(rows))
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        personal_data_read(request, channel=AccessChannel.API, what=f"API: hộ {kwargs.get('code', '')} (nhân khẩu)", records=1)
+        return response
 
     def get_queryset(self):
         qs = super().get_queryset()

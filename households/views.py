@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from accounts.audit import AccessChannel, personal_data_read
 from accounts.models import Role
 from accounts.permissions import REGISTRY_READERS, REGISTRY_WRITERS, REVIEW_ROLES, local_next, role_required
 from accounts.scoping import commune_ids, scope
@@ -182,6 +183,9 @@ def household_list(request):
         "village": request.GET.get("village", ""),
         "can_edit": user.can_edit_registry,
     }
+    q = request.GET.get("q", "").strip()
+    personal_data_read(request, channel=AccessChannel.PAGE, records=len(page.object_list),
+                       what="Danh sách hộ" + (f" · «{q}»" if q else "") + f" · trang {page.number}")
     template = "households/_household_rows.html" if request.htmx else "households/household_list.html"
     return render(request, template, context)
 
@@ -206,6 +210,8 @@ def household_detail(request, code: str):
     for e in history:
         e.to_village_label = names.label(e.to_village_id, on=e.date)
     can_edit = request.user.can_edit_registry and household.ended_on is None
+    personal_data_read(request, channel=AccessChannel.PAGE, what=f"Hộ {household.code} (nhân khẩu)",
+                       records=len(household.members.all()) + len(former), commune=household.commune)
     return render(
         request,
         "households/household_detail.html",
@@ -756,6 +762,9 @@ def review_form(request, code: str, year: int):
         form = ReviewForm(initial=initial, rules=rules, members=members, review=review, on=on, indicators_meta=meta)
         facts = services.review_facts(household=household, facts=form.facts(), on=on)
         evaluation = form.evaluate(area=area, household_facts=facts)
+    if not request.htmx:
+        personal_data_read(request, channel=AccessChannel.PAGE, commune=household.commune, records=1,
+                           what=f"Phiếu rà soát hộ {household.code} năm {year} (thu nhập)")
     return render(request, "households/review_form.html", _form_context(request, household, year, review, form, evaluation, area, place))
 
 

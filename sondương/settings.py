@@ -163,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Every password check (web login, admin, API token) goes through the lock-out backend.
 AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend"]
+# How long the personal-data access log (accounts.PersonalDataAccess) is kept, in days; older rows go nightly.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=730)
 # Failed logins allowed per username and per address within the window before a lock-out.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
