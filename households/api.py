@@ -20,7 +20,7 @@ from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
 from accounts.scoping import commune_ids, scope
 from accounts.audit import AccessChannel, personal_data_read
-from accounts.drf import IsAuthenticatedWithRole
+from accounts.drf import IsAuthenticatedWithRole, year_filter
 from accounts.permissions import REGISTRY_READERS, REVIEW_ROLES, roles_only
 
 from . import poverty, services
@@ -94,7 +94,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = AdministrativeUnit
         fields = ["code", "name", "level", "parent", "area", "extremely_difficult", "valid_from", "valid_to", "successors"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_parent(self, obj: AdministrativeUnit) -> str | None:
         return obj.parent.code if obj.parent_id else None
 
@@ -495,7 +495,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Lý do phân loại, bằng câu tiếng Việt.")
     state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True, help_text="Bước của quy trình Quyết định 24/2021/QĐ-TTg.")
     decision_number = serializers.CharField(read_only=True, help_text="Số quyết định công nhận của Chủ tịch UBND xã.")
-    decision_date = serializers.DateField(read_only=True, help_text="Ngày quyết định công nhận.")
+    decision_date = serializers.DateField(read_only=True, allow_null=True, help_text="Ngày quyết định công nhận.")
     version = serializers.IntegerField(required=False, help_text="Phiên bản đã đọc; bắt buộc khi sửa.")
 
     class Meta:
@@ -558,7 +558,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(help_text="Năm rà soát.")
+    year = year_filter(help_text="Năm rà soát.")
     commune = django_filters.CharFilter(field_name="commune__code", help_text="Mã xã (đơn vị tại ngày rà soát).")
     village = django_filters.CharFilter(field_name="village__code", help_text="Mã thôn.")
     household = django_filters.CharFilter(field_name="household__code", help_text="Mã hộ.")

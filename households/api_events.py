@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from accounts.api import ScopedQuerysetMixin
 from accounts.models import Role
 from accounts.scoping import scope
-from accounts.drf import IsAuthenticatedWithRole
+from accounts.drf import IsAuthenticatedWithRole, year_filter
 from accounts.permissions import REGISTRY_READERS, roles_only
 
 from . import events
@@ -32,13 +32,13 @@ class HouseholdEventSerializer(serializers.ModelSerializer):
     date = serializers.DateField(help_text="Ngày biến động (ISO 8601), không sau hôm nay.")
     reason = serializers.CharField(help_text="Lý do.")
     other_household = serializers.CharField(
-        required=False, allow_blank=True,
+        required=False, allow_blank=True, allow_null=True,
         help_text="Tách hộ: mã của hộ mới (chưa có trong hệ thống); nhập hộ: mã của hộ nhận.",
     )
     commune = serializers.SerializerMethodField(help_text="Mã xã nơi hộ ở khi có biến động.")
     from_village = serializers.SerializerMethodField(help_text="Mã thôn nơi hộ ở khi có biến động.")
-    to_commune = serializers.CharField(required=False, allow_blank=True, help_text="Chuyển nơi ở: mã xã nơi đến.")
-    to_village = serializers.CharField(required=False, allow_blank=True, help_text="Chuyển nơi ở, tách hộ: mã thôn nơi đến.")
+    to_commune = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text="Chuyển nơi ở: mã xã nơi đến.")
+    to_village = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text="Chuyển nơi ở, tách hộ: mã thôn nơi đến.")
     members = serializers.ListField(
         child=serializers.IntegerField(), required=False, write_only=True,
         help_text="Tách hộ: mã số (id) các nhân khẩu chuyển sang hộ mới; người đầu tiên là chủ hộ mới.",
@@ -123,7 +123,7 @@ class HouseholdEventSerializer(serializers.ModelSerializer):
 class HouseholdEventFilter(django_filters.FilterSet):
     household = django_filters.CharFilter(field_name="household__code", help_text="Mã hộ.")
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, help_text="Loại biến động.")
-    year = django_filters.NumberFilter(field_name="date__year", help_text="Năm của biến động.")
+    year = year_filter(field_name="date__year", help_text="Năm của biến động.")
     commune = django_filters.CharFilter(field_name="commune__code", help_text="Mã xã nơi hộ ở khi có biến động.")
 
     class Meta:

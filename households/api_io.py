@@ -50,7 +50,7 @@ class ReviewBulkView(APIView):
                 "results": ReviewSerializer(many=True, help_text="Các kết quả đã ghi, theo thứ tự gửi."),
             }),
             400: inline_serializer("BulkReviewsErrors", {
-                "errors": serializers.ListField(child=serializers.DictField(), help_text=(
+                "errors": serializers.ListField(child=serializers.DictField(), required=False, help_text=(
                     "Các dòng bị từ chối: `index` (thứ tự dòng, từ 0), `household`, `errors` (lỗi theo trường). "
                     "Khi có lỗi, không dòng nào được ghi.")),
             }),

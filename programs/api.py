@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts.api import ScopedQuerysetMixin
-from accounts.drf import IsAuthenticatedWithRole, Pagination
+from accounts.drf import IsAuthenticatedWithRole, Pagination, year_filter
 from accounts.models import Role
 from accounts.scoping import commune_ids, scope
 from households.api import ScopedHouseholdField
@@ -59,7 +59,7 @@ class AgencyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 class TaskSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã cơ quan chủ trì.")
-    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã xã (nhiệm vụ của UBND xã, mục IV.13).")
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True, help_text="Mã xã (nhiệm vụ của UBND xã, mục IV.13).")
     duty = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mục của nhiệm vụ trong Kế hoạch.")
     title = serializers.CharField(read_only=True, help_text="Nhiệm vụ.")
     year = serializers.IntegerField(read_only=True, help_text="Năm.")
@@ -87,7 +87,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class TaskFilter(django_filters.FilterSet):
     agency = django_filters.CharFilter(field_name="agency__code", help_text="Mã cơ quan chủ trì.")
-    year = django_filters.NumberFilter(field_name="year", help_text="Năm.", min_value=2000, max_value=2100, decimal_places=0)
+    year = year_filter(help_text="Năm.")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, help_text="Tình trạng.")
     commune = django_filters.CharFilter(field_name="commune__code", help_text="Mã xã.")
 
@@ -246,9 +246,7 @@ class SupportRecordSerializer(serializers.ModelSerializer):
 class SupportRecordFilter(django_filters.FilterSet):
     household = django_filters.CharFilter(field_name="household__code", help_text="Mã hộ.")
     policy = django_filters.CharFilter(field_name="policy__code", help_text="Mã chính sách.")
-    year = django_filters.NumberFilter(
-        field_name="date__year", help_text="Năm hỗ trợ.", min_value=2000, max_value=2100, decimal_places=0
-    )
+    year = year_filter(field_name="date__year", help_text="Năm hỗ trợ.")
 
     class Meta:
         model = SupportRecord

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.drf import IsAuthenticatedWithRole
+from accounts.drf import IsAuthenticatedWithRole, year_filter
 from accounts.permissions import roles_only
 
 from . import access, figures, services, tasks
@@ -54,7 +54,7 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download(self, obj: GeneratedReport) -> str | None:
         if obj.state != "succeeded":
             return None
@@ -85,7 +85,7 @@ class ReportRequestSerializer(serializers.Serializer):
 
 class ReportFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(field_name="kind__code", help_text="Loại báo cáo.")
-    year = django_filters.NumberFilter(help_text="Kỳ báo cáo (năm).")
+    year = year_filter(help_text="Kỳ báo cáo (năm).")
     unit = django_filters.CharFilter(field_name="unit__code", help_text="Mã đơn vị.")
     variant = django_filters.ChoiceFilter(choices=Variant.choices, help_text="Dự thảo hoặc chính thức.")
     state = django_filters.ChoiceFilter(choices=ReportState.choices, help_text="Trạng thái.")
@@ -156,8 +156,8 @@ class ObligationSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="deadline.year", read_only=True, help_text="Kỳ báo cáo (năm).")
     period = serializers.CharField(source="deadline.label", read_only=True, help_text="Kỳ báo cáo.")
     due_date = serializers.DateField(source="deadline.due_date", read_only=True, help_text="Hạn: nộp trước ngày này.")
-    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã xã phải báo cáo (nếu là xã).")
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã cơ quan phải báo cáo (nếu là cơ quan).")
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True, help_text="Mã xã phải báo cáo (nếu là xã).")
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True, help_text="Mã cơ quan phải báo cáo (nếu là cơ quan).")
     owner_name = serializers.CharField(read_only=True, help_text="Tên đơn vị phải báo cáo.")
     status_label = serializers.CharField(read_only=True, help_text="Trạng thái bằng lời (đúng hạn, muộn…).")
     submission = serializers.SerializerMethodField(help_text="Mã báo cáo đã gửi (nếu có).")
@@ -170,7 +170,7 @@ class ObligationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_submission(self, obj: Obligation) -> int | None:
         sub = getattr(obj, "submission", None) if hasattr(obj, "submission") else None
         return sub.pk if sub else None
@@ -178,7 +178,7 @@ class ObligationSerializer(serializers.ModelSerializer):
 
 class ObligationFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(field_name="deadline__kind__code", help_text="Loại báo cáo.")
-    year = django_filters.NumberFilter(field_name="deadline__year", help_text="Kỳ báo cáo (năm).")
+    year = year_filter(field_name="deadline__year", help_text="Kỳ báo cáo (năm).")
     unit = django_filters.CharFilter(field_name="commune__code", help_text="Mã xã.")
     agency = django_filters.CharFilter(field_name="agency__code", help_text="Mã cơ quan.")
     state = django_filters.ChoiceFilter(choices=ObligationState.choices, help_text="Trạng thái.")

@@ -11,8 +11,9 @@ dashboard, `ethnic_minority_only` and `area`. A unit outside the caller's scope 
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from households.models import Area
 
@@ -116,7 +117,7 @@ def poverty_statistics(*, user, params: dict) -> dict:
     }
 
 
-class PovertyStatisticsViewSet(viewsets.ViewSet):
+class PovertyStatisticsView(APIView):
     """Số liệu hộ nghèo, hộ cận nghèo của một năm, theo đơn vị (docs/api.md `statistics/poverty/`)."""
 
     @extend_schema(
@@ -132,7 +133,7 @@ class PovertyStatisticsViewSet(viewsets.ViewSet):
         ],
         responses={200: PovertyStatistics},
     )
-    def list(self, request):
+    def get(self, request):
         query = StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(poverty_statistics(user=request.user, params=query.validated_data))

@@ -37,7 +37,7 @@ def _seed() -> dict:
     from households import checks, demo as households_demo, imports
     from households.models import AdministrativeUnit, AnnualReview, CheckFlag, Household, Job, JobStatus
     from programs import demo as programs_demo
-    from programs.models import FundProgram, TaskAssignment, Target
+    from programs.models import FundAllocation, TaskAssignment, Target
     from reporting import demo as reporting_demo, services
     from reporting.models import GeneratedReport, Notification, NotificationKind, Obligation, ReportState
     from tests.io.conftest import household_rows, workbook
@@ -93,7 +93,7 @@ def _seed() -> dict:
         "report": reports.filter(edition="summary").first().pk,
         "full_report": reports.filter(edition="full").first().pk,
         "target": Target.objects.order_by("pk").first().pk,
-        "fund": FundProgram.objects.order_by("pk").first().pk,
+        "fund": FundAllocation.objects.order_by("pk").first().pk,  # /funds/<pk>/edit/ edits an allocation
         "households": Household.objects.count(),
     }
 
