@@ -1,23 +1,7 @@
 """The sweep of stuck jobs as a Celery beat entry, every 15 minutes (created once; the administrator owns it)."""
-import json
-
 from django.db import migrations
 
-TASK = "households.jobs_sweep"
-SCHEDULE = "Dọn các công việc chạy nền bị treo (15 phút một lần)"
-
-
-def load(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    if not PeriodicTask.objects.filter(name=SCHEDULE).exists():
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute="*/15", hour="*", day_of_month="*", month_of_year="*", day_of_week="*", timezone="Asia/Ho_Chi_Minh"
-        )
-        PeriodicTask.objects.create(
-            name=SCHEDULE, task=TASK, crontab=crontab, kwargs=json.dumps({}), enabled=True,
-            description="Tạo bởi dữ liệu khởi tạo của phân hệ hộ gia đình; có thể sửa tại đây.",
-        )
+from sondương.beat import periodic_task
 
 
 class Migration(migrations.Migration):
@@ -25,4 +9,5 @@ class Migration(migrations.Migration):
         ("households", "0018_check_runs"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [periodic_task(name="Dọn các công việc chạy nền bị treo (15 phút một lần)", task="households.jobs_sweep",
+                                minute="*/15", hour="*", app="hộ gia đình")]

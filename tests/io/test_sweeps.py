@@ -58,4 +58,5 @@ def test_redis_hands_a_dead_workers_task_back_after_the_time_limit(tmp_path):
 def test_the_sweeps_are_scheduled():
     from django_celery_beat.models import PeriodicTask
 
-    assert set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True)) >= {"households.jobs_sweep", "reporting.reports_sweep"}
+    tasks = set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True))
+    assert tasks >= {"households.jobs_sweep", "reporting.reports_sweep", "accounts.access_log_purge"}
