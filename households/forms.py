@@ -334,6 +334,16 @@ class Evaluation:
 INCOME_ERROR = gettext_lazy("Tổng thu nhập phải là một số đồng không âm, chỉ gồm chữ số, ví dụ 54.000.000.")
 
 
+class ReferenceMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices of a list of the reference data (causes of poverty, support needs): their names in the user's
+    language (households.datatext)."""
+
+    def label_from_instance(self, obj):
+        from .datatext import translate_data
+
+        return translate_data(str(obj))
+
+
 class ReviewForm(forms.Form):
     """The review form: income, then the facts and indicators of each of the standard's six dimensions, then
     causes, needs and notes. Field names: `m<member id>_<fact>`, `d_<fact>`, `dep_<code>` (ticked),
@@ -347,10 +357,10 @@ class ReviewForm(forms.Form):
     )
     no_working_capacity = forms.ChoiceField(label=gettext_lazy("Hộ không có khả năng lao động"), choices=TRI_AUTO, required=False)
     person_of_merit = forms.BooleanField(label=gettext_lazy("Hộ có người có công với cách mạng"), required=False)
-    causes = forms.ModelMultipleChoiceField(
+    causes = ReferenceMultipleChoiceField(
         label=gettext_lazy("Nguyên nhân nghèo"), queryset=PovertyCause.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
-    needs = forms.ModelMultipleChoiceField(
+    needs = ReferenceMultipleChoiceField(
         label=gettext_lazy("Nhu cầu hỗ trợ"), queryset=SupportNeed.objects.filter(active=True), required=False, widget=forms.CheckboxSelectMultiple
     )
     notes = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -20,6 +21,7 @@ from accounts.permissions import role_required
 from accounts.scoping import scope
 
 from . import exports, imports, imports_reviews, selectors
+from .datatext import translate_data
 from .excel_io import MAX_BYTES, WorkbookError, sniff
 from .models import Household, Job, JobStatus
 
@@ -30,12 +32,13 @@ PAGE_ROWS = 100
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx, .xls)", error_messages={
-        "required": "Hãy chọn tệp để tải lên.",
-        "empty": "Tệp rỗng (0 byte). Hãy chọn lại tệp Excel đã lưu.",
-        "invalid": "Không nhận được tệp. Hãy chọn lại tệp.",
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx, .xls)"), error_messages={
+        "required": gettext_lazy("Hãy chọn tệp để tải lên."),
+        "empty": gettext_lazy("Tệp rỗng (0 byte). Hãy chọn lại tệp Excel đã lưu."),
+        "invalid": gettext_lazy("Không nhận được tệp. Hãy chọn lại tệp."),
     })
-    commune = forms.ModelChoiceField(label="Xã", queryset=None, required=False, empty_label="— Theo cột “Xã” trong tệp —")
+    commune = forms.ModelChoiceField(label=gettext_lazy("Xã"), queryset=None, required=False,
+                                     empty_label=gettext_lazy("— Theo cột “Xã” trong tệp —"))
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,13 +91,14 @@ def _job_from_upload(form, create) -> Job | None:
     error on the form) when the file is not a workbook we can read."""
     upload = form.cleaned_data["file"]
     if upload.size > MAX_BYTES:  # before reading it: Django keeps a large upload on disk, not in memory
-        form.add_error("file", f"Tệp quá lớn ({upload.size / 1024 / 1024:.0f} MB); giới hạn là {MAX_BYTES // 1024 // 1024} MB.")
+        form.add_error("file", gettext("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.") % {
+            "size": f"{upload.size / 1024 / 1024:.0f}", "limit": MAX_BYTES // 1024 // 1024})
         return None
     data = upload.read()
     try:
         sniff(data, upload.name)
     except WorkbookError as exc:
-        form.add_error("file", str(exc))
+        form.add_error("file", translate_data(str(exc)))
         return None
     job = create(data, upload.name)
     if imports.estimated_rows(data) <= imports.SYNC_ROW_LIMIT:
@@ -130,13 +134,13 @@ def _default_review_year() -> int:
 
 
 class ReviewUploadForm(UploadForm):
-    year = forms.TypedChoiceField(label="Năm rà soát", coerce=int, choices=())
+    year = forms.TypedChoiceField(label=gettext_lazy("Năm rà soát"), coerce=int, choices=())
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, communes=communes, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in _review_years()]
         self.fields["year"].initial = _default_review_year()
-        self.fields["commune"].empty_label = "— Các xã của các hộ trong tệp —"
+        self.fields["commune"].empty_label = gettext("— Các xã của các hộ trong tệp —")
         self.order_fields(["file", "year", "commune"])
 
 
@@ -155,11 +159,11 @@ def review_import_template(request):
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else _default_review_year()
     if year not in _review_years():
-        raise Http404("Năm rà soát không hợp lệ.")
+        raise Http404(gettext("Năm rà soát không hợp lệ."))
     if commune is None:
         if request.GET.get("commune"):
-            raise Http404("Không tìm thấy xã này trong phạm vi của bạn.")
-        messages.error(request, "Hãy chọn xã để tải tệp mẫu kết quả rà soát.")
+            raise Http404(gettext("Không tìm thấy xã này trong phạm vi của bạn."))
+        messages.error(request, gettext("Hãy chọn xã để tải tệp mẫu kết quả rà soát."))
         return redirect(reverse("households:review_import_start") + f"?year={year}")
     try:
         path = exports.reviews_template(commune=commune, year=year)
@@ -249,7 +253,7 @@ def _preview_context(request, preview: dict) -> dict:
 def import_confirm(request, pk: int):
     job = _job_for(request, pk)
     if not imports.import_job_confirm(job=job):
-        messages.error(request, "Tệp này không thể ghi: còn lỗi, không có gì thay đổi, hoặc đã được ghi.")
+        messages.error(request, gettext("Tệp này không thể ghi: còn lỗi, không có gì thay đổi, hoặc đã được ghi."))
         return redirect("households:import_job", pk=job.pk)
     totals = (job.result or {}).get("totals", {})
     sync = totals.get("rows", 0) <= imports.SYNC_ROW_LIMIT  # larger files go to Celery with the progress bar
@@ -259,12 +263,15 @@ def import_confirm(request, pk: int):
         if (job.result or {}).get("phase") == "committed":
             t = job.result["totals"]
             if job.kind == imports_reviews.JOB_KIND:
-                messages.success(request, f"Đã ghi kết quả rà soát năm {job.params.get('year')}: {t['new']} hộ thêm "
-                                          f"mới, {t['updated']} hộ cập nhật.")
+                messages.success(request, gettext("Đã ghi kết quả rà soát năm %(year)s: %(new)s hộ thêm mới, "
+                                                  "%(updated)s hộ cập nhật.") % {
+                    "year": job.params.get("year"), "new": t["new"], "updated": t["updated"]})
             else:
-                messages.success(request, f"Đã ghi vào sổ hộ: {t['new']} hộ mới, {t['updated']} hộ cập nhật.")
+                messages.success(request, gettext("Đã ghi vào sổ hộ: %(new)s hộ mới, %(updated)s hộ cập nhật.") % {
+                    "new": t["new"], "updated": t["updated"]})
         else:
-            messages.error(request, "Chưa ghi dòng nào: dữ liệu đã thay đổi sau khi xem trước. Xem lại các lỗi dưới đây.")
+            messages.error(request, gettext("Chưa ghi dòng nào: dữ liệu đã thay đổi sau khi xem trước. Xem lại các lỗi "
+                                            "dưới đây."))
     else:
         _queue(job)
     return redirect("households:import_job", pk=job.pk)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from households.datatext import translate_data
 from households.structure import Structure
 
 from .models import Edition, ReportFormat, ReportKind, Variant
@@ -74,7 +75,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, units=(), allow_full: bool = True, any_unit: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.any_unit = any_unit
-        self.fields["unit"].choices = [(str(u.pk), u.label if u.level == "commune" else (gettext("Toàn địa bàn %(name)s") % {"name": u.name})) for u in units]
+        self.fields["unit"].choices = [(str(u.pk), translate_data(u.label) if u.level == "commune" else (gettext("Toàn địa bàn %(name)s") % {"name": u.name})) for u in units]
+        self.fields["kind"].label_from_instance = lambda kind: translate_data(kind.name)
         if not allow_full:
             self.fields["edition"].choices = [(Edition.SUMMARY, Edition.SUMMARY.label)]
             self.fields["edition"].initial = Edition.SUMMARY
@@ -89,5 +91,5 @@ class ReportRequestForm(forms.Form):
         if kind and year and year not in kind.period_years():
             years = kind.period_years()
             span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-            self.add_error("year", gettext("%(name)s có kỳ báo cáo các năm %(span)s.") % {"name": kind.name, "span": span})
+            self.add_error("year", gettext("%(name)s có kỳ báo cáo các năm %(span)s.") % {"name": translate_data(kind.name), "span": span})
         return data

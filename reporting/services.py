@@ -20,7 +20,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from households.jobs import GAVE_UP
@@ -257,12 +257,13 @@ def submission_submit(*, obligation: Obligation, user: User, now: dt.datetime | 
     obligation._history_user = user  # type: ignore[attr-defined]
     obligation.save()
     reviewers = User.objects.filter(is_active=True, role=Role.DISTRICT_OFFICER)
-    notify(
-        users=reviewers, kind=NotificationKind.SUBMITTED, key=f"submitted:{obligation.pk}:{now.isoformat()}",
-        title=f"{obligation.owner_name} đã nộp {obligation.deadline.kind.short_name or obligation.deadline.kind.name} "
-              f"{obligation.deadline.label.lower()}" + ("" if obligation.on_time is not False else " (muộn)"),
-        url=reverse("reporting:obligation_detail", args=[obligation.pk]), obligation=obligation, now=now,
-    )
+    with translation.override("vi"):  # stored in Vietnamese (the e-mail too); pages translate it
+        notify(
+            users=reviewers, kind=NotificationKind.SUBMITTED, key=f"submitted:{obligation.pk}:{now.isoformat()}",
+            title=f"{obligation.owner_name} đã nộp {obligation.deadline.kind.short_name or obligation.deadline.kind.name} "
+                  f"{obligation.deadline.label.lower()}" + ("" if obligation.on_time is not False else " (muộn)"),
+            url=reverse("reporting:obligation_detail", args=[obligation.pk]), obligation=obligation, now=now,
+        )
     return obligation
 
 
@@ -278,11 +279,12 @@ def obligation_accept(*, obligation: Obligation, user: User, now: dt.datetime | 
     obligation.decided_at, obligation.decided_by = now, user
     obligation._history_user = user  # type: ignore[attr-defined]
     obligation.save()
-    notify(
-        users=owners(obligation), kind=NotificationKind.ACCEPTED, key=f"accepted:{obligation.pk}:{now.isoformat()}",
-        title=f"Báo cáo {obligation.deadline.label.lower()} của {obligation.owner_name} đã được tiếp nhận",
-        url=reverse("reporting:obligation_detail", args=[obligation.pk]), obligation=obligation, now=now,
-    )
+    with translation.override("vi"):  # stored in Vietnamese (the e-mail too); pages translate it
+        notify(
+            users=owners(obligation), kind=NotificationKind.ACCEPTED, key=f"accepted:{obligation.pk}:{now.isoformat()}",
+            title=f"Báo cáo {obligation.deadline.label.lower()} của {obligation.owner_name} đã được tiếp nhận",
+            url=reverse("reporting:obligation_detail", args=[obligation.pk]), obligation=obligation, now=now,
+        )
     return obligation
 
 
@@ -303,12 +305,13 @@ def obligation_return(*, obligation: Obligation, user: User, reason: str, now: d
     obligation.decided_at, obligation.decided_by = now, user
     obligation._history_user = user  # type: ignore[attr-defined]
     obligation.save()
-    notify(
-        users=owners(obligation), kind=NotificationKind.RETURNED, key=f"returned:{obligation.pk}:{now.isoformat()}",
-        title=f"Báo cáo {obligation.deadline.label.lower()} của {obligation.owner_name} bị trả lại để sửa",
-        body=f"Lý do: {reason}", url=reverse("reporting:obligation_detail", args=[obligation.pk]),
-        obligation=obligation, email=True, now=now,
-    )
+    with translation.override("vi"):  # stored in Vietnamese (the e-mail too); pages translate it
+        notify(
+            users=owners(obligation), kind=NotificationKind.RETURNED, key=f"returned:{obligation.pk}:{now.isoformat()}",
+            title=f"Báo cáo {obligation.deadline.label.lower()} của {obligation.owner_name} bị trả lại để sửa",
+            body=f"Lý do: {reason}", url=reverse("reporting:obligation_detail", args=[obligation.pk]),
+            obligation=obligation, email=True, now=now,
+        )
     return obligation
 
 
@@ -403,6 +406,7 @@ def notify(
     return sent
 
 
+@translation.override("vi")  # the reminders are stored (and e-mailed) in Vietnamese; pages translate them
 def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Remind the officers who still owe a report: 14, 7, 3 and 1 days before its due date and every day once it
     is overdue (days in Asia/Ho_Chi_Minh). Nobody is reminded of a report already submitted or accepted. Safe to
@@ -595,11 +599,12 @@ def report_generate(*, report_id: int, now: dt.datetime | None = None) -> Genera
     )
     report.refresh_from_db()
     if report.requested_by_id:
-        notify(
-            users=[report.requested_by], kind=NotificationKind.REPORT_READY, key=f"report:{report.pk}",
-            title=f"Đã lập xong {report.short_title[:1].lower()}{report.short_title[1:]} – {report.unit.name}",
-            url=reverse("reporting:report_detail", args=[report.pk]), now=now,
-        )
+        with translation.override("vi"):  # stored in Vietnamese (the e-mail too); pages translate it
+            notify(
+                users=[report.requested_by], kind=NotificationKind.REPORT_READY, key=f"report:{report.pk}",
+                title=f"Đã lập xong {report.short_title[:1].lower()}{report.short_title[1:]} – {report.unit.name}",
+                url=reverse("reporting:report_detail", args=[report.pk]), now=now,
+            )
     return report
 
 
@@ -648,6 +653,12 @@ def download_record(*, report: GeneratedReport | None = None, attachment: Attach
     if request is not None:
         ip = request.META.get("REMOTE_ADDR") or None
         agent = (request.META.get("HTTP_USER_AGENT") or "")[:255]
+    if report is not None and report.personal_data and request is not None:
+        # The full edition lists households and people: it goes to the personal-data access log too.
+        from accounts.audit import AccessChannel, personal_data_read
+
+        personal_data_read(request, channel=AccessChannel.DOWNLOAD, records=1,
+                           what=f"Tải {report.short_title} – {report.unit.name} (bản đầy đủ)", masked=False)
     return DownloadLog.objects.create(
         report=report, attachment=attachment, user=user, ip=ip, user_agent=agent or "", via_api=via_api,
         checksum=(report.checksum if report else attachment.sha256 if attachment else ""),

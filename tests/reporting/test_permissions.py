@@ -184,3 +184,15 @@ def test_a_commune_officer_makes_their_own_communes_2025_report_and_no_other(cli
     assert page.status_code == 200
     units = [label for value, label in page.context["form"].fields["unit"].choices]
     assert len(units) == 1 and "Tân Trào" not in units[0]
+
+
+def test_a_full_editions_download_goes_to_the_personal_data_log_and_a_summary_does_not(client, personas, world):
+    from accounts.models import PersonalDataAccess
+
+    client.force_login(personas["district_officer"])
+    b"".join(client.get(reverse("reporting:report_download", args=[world["district_summary"].pk])).streaming_content)
+    assert not PersonalDataAccess.objects.exists()
+    b"".join(client.get(reverse("reporting:report_download", args=[world["district_full"].pk])).streaming_content)
+    entry = PersonalDataAccess.objects.get()
+    assert (entry.user, entry.channel, entry.masked) == (personas["district_officer"], "download", False)
+    assert "bản đầy đủ" in entry.what
