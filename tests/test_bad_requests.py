@@ -49,3 +49,15 @@ def test_a_year_filter_out_of_range_is_a_field_error(api, district_officer, url)
     for year in ("1.6469788802856264e+16", "99999", "2025.5"):
         response = api.get(url, {"year": year})
         assert response.status_code == 400 and "year" in response.json(), (url, year, response.status_code)
+
+
+def test_a_nul_inside_a_json_body_is_a_400(api, tantrao_officer, tantrao_household):
+    """schemathesis found POST /api/v1/reviews/ answering 500 on PostgreSQL to a text holding NUL."""
+    api.force_authenticate(tantrao_officer)
+    body = {"household": tantrao_household.code, "year": 2025, "review_date": "2025-10-03", "income_per_capita_month": 1,
+            "notes": "ghi chú\x00"}
+    response = api.post("/api/v1/reviews/", body, format="json")
+    assert response.status_code == 400 and "ký tự không hợp lệ" in response.json()["detail"]
+    response = api.post("/api/v1/household-events/", {"household": tantrao_household.code, "kind": "move_out",
+                                                      "date": "2025-10-03", "reason": "\x00"}, format="json")
+    assert response.status_code == 400

@@ -74,4 +74,34 @@
     const usual = JSON.parse(map.textContent)[el.value];
     if (usual) source.value = usual;
   });
+  // No inline scripts (the Content-Security-Policy allows only this file): the pages' small behaviours are data
+  // attributes. data-autosubmit on a select (or a form): a change submits the form; data-confirm on a form or a
+  // submit button: asks first; data-print: prints; data-toggle-open: toggles "open" on the closest match;
+  // data-nav-toggle: the phone menu.
+  document.addEventListener("change", (e) => {
+    const el = e.target;
+    if (!el.form || !(el.matches("[data-autosubmit]") || el.form.matches("[data-autosubmit]"))) return;
+    el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+  });
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const button = e.submitter;
+    const text = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (text && !window.confirm(text)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("click", (e) => {
+    const el = e.target.closest && e.target.closest("[data-print], [data-toggle-open], [data-nav-toggle]");
+    if (!el) return;
+    if (el.hasAttribute("data-print")) { window.print(); return; }
+    if (el.hasAttribute("data-toggle-open")) { const box = el.closest(el.dataset.toggleOpen); if (box) box.classList.toggle("open"); return; }
+    document.body.classList.toggle("nav-open");
+    el.setAttribute("aria-expanded", String(document.body.classList.contains("nav-open")));
+  });
+  // Dashboard tables print open.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details.dash-table").forEach((d) => { d.dataset.wasOpen = d.open ? "1" : ""; d.open = true; });
+  });
+  window.addEventListener("afterprint", () => {
+    document.querySelectorAll("details.dash-table").forEach((d) => { d.open = d.dataset.wasOpen === "1"; });
+  });
 })();

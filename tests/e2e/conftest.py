@@ -65,12 +65,28 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        yield browser
+        yield _PolicyBypassingBrowser(browser)
         browser.close()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class _PolicyBypassingBrowser:
+    """The browser, whose contexts skip the site's Content-Security-Policy unless asked not to: Playwright's
+    `wait_for_function("…")` evaluates its text, which a policy without 'unsafe-eval' refuses. The policy itself is
+    tested page by page in tests/e2e/test_content_security_policy.py (`new_context(bypass_csp=False)`)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture
